@@ -1,0 +1,77 @@
+//! Appending events to the chain, inside the caller's write transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde_json::{Map, Value};
+
+use super::chain::{self, GENESIS};
+use super::model::AuditEventRow;
+use crate::auth::Caller;
+use crate::db::schema::audit_events;
+use crate::db::{dispatch, DbConnection};
+use crate::error::ApiError;
+
+/// A change to be recorded.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// What happened, e.g. `consignee.updated`.
+    pub action: String,
+    /// Kind of resource changed.
+    pub resource_type: &'static str,
+    /// Id of the resource changed.
+    pub resource_id: String,
+    /// The consignee the resource belongs to, for its history.
+    pub consignee_id: Option<String>,
+    /// Fields before and after.
+    pub changes: Value,
+}
+
+/// Appends `change` to the chain; call inside the transaction that makes the change.
+pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, change: Change) -> Result<i64, ApiError> {
+    dispatch::lock_audit_chain(conn)?;
+    let last: Option<(i64, String)> = audit_events::table
+        .select((audit_events::seq, audit_events::hash))
+        .order(audit_events::seq.desc())
+        .first(conn)
+        .optional()?;
+    let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
+    let changes = serde_json::to_string(&change.changes).map_err(ApiError::internal)?;
+    let mut row = AuditEventRow {
+        seq,
+        at: at.naive_utc(),
+        actor: caller.sub.clone(),
+        actor_role: caller.role.as_str().to_owned(),
+        action: change.action,
+        resource_type: change.resource_type.to_owned(),
+        resource_id: change.resource_id,
+        consignee_id: change.consignee_id,
+        request_id: caller.request_id.clone(),
+        changes_sha256: chain::sha256_hex(changes.as_bytes()),
+        changes: Some(changes),
+        prev_hash,
+        hash: String::new(),
+        redacted_at: None,
+        redacted_by: None,
+        redaction_reason: None,
+    };
+    row.hash = chain::link_hash(&row.prev_hash, &row.link());
+    diesel::insert_into(audit_events::table).values(&row).execute(conn)?;
+    Ok(seq)
+}
+
+/// `{"before": {...}, "after": {...}}` holding only the top-level fields that differ.
+pub fn diff(before: &Value, after: &Value) -> Value {
+    let empty = Map::new();
+    let old = before.as_object().unwrap_or(&empty);
+    let new = after.as_object().unwrap_or(&empty);
+    let mut was = Map::new();
+    let mut now = Map::new();
+    for key in old.keys().chain(new.keys().filter(|k| !old.contains_key(*k))) {
+        let (a, b) = (old.get(key).unwrap_or(&Value::Null), new.get(key).unwrap_or(&Value::Null));
+        if a != b {
+            was.insert(key.clone(), a.clone());
+            now.insert(key.clone(), b.clone());
+        }
+    }
+    serde_json::json!({ "before": was, "after": now })
+}

@@ -1,0 +1,91 @@
+//! Authentication (bearer JWT) and authorization (the permission table).
+
+pub mod handlers;
+pub mod keys;
+pub mod permissions;
+pub mod revocation;
+pub mod token;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use tracing_actix_web::RequestId;
+
+use crate::error::ApiError;
+pub use permissions::{Permission, Role};
+use revocation::Revocations;
+use token::Verifier;
+
+/// Everything the server needs to authenticate a request.
+pub struct Auth {
+    /// Signature and claim checks.
+    pub verifier: Verifier,
+    /// Revoked tokens.
+    pub revocations: Revocations,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Token subject.
+    pub sub: String,
+    /// Role from the token.
+    pub role: Role,
+    /// Display name, when the token has one.
+    pub name: Option<String>,
+    /// Token id, when the token has one.
+    pub jti: Option<String>,
+    /// Id of the request being served, for the audit trail.
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    /// 403 unless the caller's role holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if permission.granted_to(self.role) {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(format!(
+            "this operation requires the {} role or higher; the token's role is {}",
+            permission.least_role().as_str(),
+            self.role.as_str()
+        )))
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let missing = || ApiError::Unauthorized("send an Authorization: Bearer <token> header".to_owned());
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| missing())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(missing());
+    }
+    Ok(token.to_owned())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let auth = req.app_data::<web::Data<Auth>>().cloned();
+        let token = bearer_token(req);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        Box::pin(async move {
+            let auth = auth.ok_or_else(|| ApiError::internal("authentication is not configured"))?;
+            let claims = auth.verifier.verify(&token?)?;
+            let role = Role::parse(&claims.role)
+                .ok_or_else(|| ApiError::Unauthorized("the token's role is not one this service knows".to_owned()))?;
+            if claims.sub.trim().is_empty() {
+                return Err(ApiError::Unauthorized("the token lacks a subject".to_owned()));
+            }
+            if auth.revocations.is_revoked(&claims).await? {
+                return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
+            }
+            Ok(Caller { sub: claims.sub, role, name: claims.name, jti: claims.jti, request_id })
+        })
+    }
+}

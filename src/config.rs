@@ -1,0 +1,106 @@
+//! Settings from flags and environment (`CR_*`, `DATABASE_URL`), with defaults that need no configuration.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::db::pool::PoolOptions;
+
+/// Token signing algorithm accepted by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[clap(rename_all = "UPPER")]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 with a shared secret of at least 32 bytes.
+    Hs256,
+    /// RSA-SHA256, verified with a PEM public key.
+    Rs256,
+    /// ECDSA P-256, verified with a PEM public key.
+    Es256,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything the server and the CLI commands read from their environment.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "CR_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// `sqlite://path` (embedded default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/consignee-registry.db", hide_env_values = true)]
+    pub database_url: String,
+    /// Directory for the embedded database's generated files (the token secret).
+    #[arg(long, env = "CR_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Log filter, e.g. `info` or `consignee_registry=debug,actix_web=info`.
+    #[arg(long, env = "CR_LOG", default_value = "info")]
+    pub log: String,
+    /// Log format.
+    #[arg(long, env = "CR_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "CR_BODY_LIMIT", default_value_t = 1_048_576)]
+    pub body_limit: usize,
+    /// HTTP worker threads (0 = one per core).
+    #[arg(long, env = "CR_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+    /// Maximum database connections.
+    #[arg(long, env = "CR_DB_POOL_SIZE", default_value_t = 8)]
+    pub db_pool_size: u32,
+    /// Milliseconds a request waits for a database connection before 503.
+    #[arg(long, env = "CR_DB_TIMEOUT_MS", default_value_t = 5_000)]
+    pub db_timeout_ms: u64,
+    /// Milliseconds an SQLite writer waits for the write lock before 503.
+    #[arg(long, env = "CR_DB_BUSY_TIMEOUT_MS", default_value_t = 5_000)]
+    pub db_busy_timeout_ms: u64,
+    /// Token algorithm.
+    #[arg(long, env = "CR_JWT_ALGORITHM", value_enum, default_value = "HS256")]
+    pub jwt_algorithm: JwtAlgorithm,
+    /// HS256 secret (at least 32 bytes); generated under the data directory on SQLite when absent.
+    #[arg(long, env = "CR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM public key file for RS256/ES256 tokens from an external identity provider.
+    #[arg(long, env = "CR_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// Required `iss` claim, when set.
+    #[arg(long, env = "CR_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim, when set.
+    #[arg(long, env = "CR_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Seconds a revocation may take to reach every node (the revocation cache lifetime).
+    #[arg(long, env = "CR_REVOCATION_CACHE_SECS", default_value_t = 2)]
+    pub revocation_cache_secs: u64,
+    /// Require `If-Match` on every change (428 without it).
+    #[arg(long, env = "CR_REQUIRE_IF_MATCH", default_value_t = false)]
+    pub require_if_match: bool,
+}
+
+impl Settings {
+    /// Settings from the environment alone (flags absent), as tests and tools start from.
+    pub fn from_env() -> Self {
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        <Only as clap::Parser>::parse_from(["consignee-registry"]).settings
+    }
+
+    /// Pool sizing and timeouts.
+    pub fn pool_options(&self) -> PoolOptions {
+        PoolOptions {
+            max_size: self.db_pool_size.max(1),
+            connection_timeout: Duration::from_millis(self.db_timeout_ms.max(1)),
+            busy_timeout_ms: self.db_busy_timeout_ms,
+        }
+    }
+}

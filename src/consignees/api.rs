@@ -1,0 +1,335 @@
+//! Consignee request and response types, with their validation rules.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::domain::{corporate_number, country};
+use crate::error::{ApiError, FieldError};
+use crate::http::patch::{self, double_option};
+
+/// How much supervision a consignee needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskTier {
+    /// Little or no sensitive data.
+    Low,
+    /// The default.
+    #[default]
+    Medium,
+    /// Sensitive data, large volumes or cross-border transfers.
+    High,
+}
+
+/// Where a consignee stands in selection and supervision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsigneeStatus {
+    /// Under selection assessment; no data may flow yet.
+    Candidate,
+    /// Selected; data may be entrusted.
+    Approved,
+    /// Not selected (final).
+    Rejected,
+    /// Temporarily barred from new data.
+    Suspended,
+    /// No longer a consignee (final).
+    Terminated,
+}
+
+macro_rules! text_enum {
+    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The stored and serialized name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+            /// The value named `text`, if any.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+text_enum!(RiskTier { Low => "low", Medium => "medium", High => "high" });
+text_enum!(ConsigneeStatus {
+    Candidate => "candidate", Approved => "approved", Rejected => "rejected",
+    Suspended => "suspended", Terminated => "terminated",
+});
+
+/// A contact person at the consignee.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Full name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "山田 太郎")]
+    pub name: Option<String>,
+    /// E-mail address.
+    #[validate(email(message = "is not an e-mail address"), length(max = 254))]
+    #[schema(max_length = 254, format = "email", example = "privacy@example.co.jp")]
+    pub email: Option<String>,
+    /// Telephone number: digits, spaces, `+`, `-`, parentheses.
+    #[validate(custom(function = "validate_phone"))]
+    #[schema(min_length = 3, max_length = 40, pattern = r"^\+?[0-9 ()\-]{3,40}$", example = "+81-3-1234-5678")]
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    fn trimmed(self) -> Option<Self> {
+        let contact = Self { name: trim(self.name), email: trim(self.email), phone: trim(self.phone) };
+        (contact != Self::default()).then_some(contact)
+    }
+}
+
+/// The writable fields of a consignee (create body, and the result of applying a patch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"legal_name": "株式会社サンプル物流", "name_kana": "カブシキガイシャサンプルブツリュウ", "name_en": "Sample Logistics Co., Ltd.", "corporate_number": "7000012050002", "country": "JP", "address": "東京都中央区日本橋2-7-1", "contact": {"name": "山田 太郎", "email": "privacy@example.co.jp", "phone": "+81-3-1234-5678"}, "risk_tier": "high", "notes": "Ships course materials to applicants"}))]
+pub struct ConsigneeInput {
+    /// Registered legal name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub legal_name: String,
+    /// Name in katakana.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name_kana: Option<String>,
+    /// Name in English.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name_en: Option<String>,
+    /// Japan's 13-digit corporate number; the check digit is verified. Unique.
+    #[validate(custom(function = "validate_corporate_number"))]
+    #[schema(pattern = "^[0-9]{13}$", example = "7000012050002")]
+    pub corporate_number: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[serde(default = "default_country")]
+    #[validate(custom(function = "validate_country"))]
+    #[schema(pattern = "^[A-Za-z]{2}$", example = "JP", default = "JP")]
+    pub country: String,
+    /// Postal address.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub address: Option<String>,
+    /// Contact person.
+    #[validate(nested)]
+    pub contact: Option<Contact>,
+    /// Supervision risk tier.
+    #[serde(default)]
+    pub risk_tier: RiskTier,
+    /// Free-form notes.
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub notes: Option<String>,
+}
+
+fn default_country() -> String {
+    "JP".to_owned()
+}
+
+fn trim(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned())
+}
+
+impl ConsigneeInput {
+    /// Trims every text, upper-cases the country, and drops an empty contact.
+    pub fn normalized(self) -> Self {
+        Self {
+            legal_name: self.legal_name.trim().to_owned(),
+            name_kana: trim(self.name_kana),
+            name_en: trim(self.name_en),
+            corporate_number: trim(self.corporate_number),
+            country: self.country.trim().to_ascii_uppercase(),
+            address: trim(self.address),
+            contact: self.contact.and_then(Contact::trimmed),
+            risk_tier: self.risk_tier,
+            notes: trim(self.notes),
+        }
+    }
+}
+
+fn validate_corporate_number(value: &str) -> Result<(), ValidationError> {
+    corporate_number::check(value).map_err(|e| {
+        let (code, message) = e.describe();
+        ValidationError::new(code).with_message(message.into())
+    })
+}
+
+fn validate_country(value: &str) -> Result<(), ValidationError> {
+    if country::is_assigned(value) {
+        return Ok(());
+    }
+    Err(ValidationError::new("country").with_message("is not an ISO 3166-1 alpha-2 country code".into()))
+}
+
+fn validate_phone(value: &str) -> Result<(), ValidationError> {
+    let allowed = |c: char| c.is_ascii_digit() || " +-()".contains(c);
+    let ok = (3..=40).contains(&value.len())
+        && value.chars().all(allowed)
+        && !value[1..].contains('+')
+        && value.chars().any(|c| c.is_ascii_digit());
+    if ok {
+        return Ok(());
+    }
+    Err(ValidationError::new("phone").with_message("is not a telephone number".into()))
+}
+
+/// Changes to a contact: absent fields stay, `null` clears.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// Full name.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub name: Option<Option<String>>,
+    /// E-mail address.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 254, format = "email")]
+    pub email: Option<Option<String>>,
+    /// Telephone number.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 40, pattern = r"^\+?[0-9 ()\-]{3,40}$")]
+    pub phone: Option<Option<String>>,
+}
+
+/// A JSON merge patch (RFC 7396) of a consignee: absent fields stay, `null` clears
+/// an optional field, `contact` is merged field by field.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"risk_tier": "low", "contact": {"phone": null}}))]
+pub struct ConsigneePatch {
+    /// Registered legal name (cannot be null).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
+    pub legal_name: Option<Option<String>>,
+    /// Name in katakana.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub name_kana: Option<Option<String>>,
+    /// Name in English.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub name_en: Option<Option<String>>,
+    /// Corporate number.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{13}$")]
+    pub corporate_number: Option<Option<String>>,
+    /// Country code (cannot be null).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = String, pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<Option<String>>,
+    /// Postal address.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 500)]
+    pub address: Option<Option<String>>,
+    /// Contact person, merged field by field; `null` removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ContactPatch>)]
+    pub contact: Option<Option<ContactPatch>>,
+    /// Risk tier (cannot be null).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = RiskTier)]
+    pub risk_tier: Option<Option<RiskTier>>,
+    /// Notes.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 4000)]
+    pub notes: Option<Option<String>>,
+}
+
+impl ConsigneePatch {
+    /// The input that results from applying this patch to `input`.
+    pub fn apply(self, mut input: ConsigneeInput) -> Result<ConsigneeInput, ApiError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        patch::required(&mut input.legal_name, self.legal_name, "legal_name", &mut errors);
+        patch::required(&mut input.country, self.country, "country", &mut errors);
+        patch::required(&mut input.risk_tier, self.risk_tier, "risk_tier", &mut errors);
+        patch::optional(&mut input.name_kana, self.name_kana);
+        patch::optional(&mut input.name_en, self.name_en);
+        patch::optional(&mut input.corporate_number, self.corporate_number);
+        patch::optional(&mut input.address, self.address);
+        patch::optional(&mut input.notes, self.notes);
+        match self.contact {
+            None => {}
+            Some(None) => input.contact = None,
+            Some(Some(changes)) => {
+                let mut contact = input.contact.unwrap_or_default();
+                patch::optional(&mut contact.name, changes.name);
+                patch::optional(&mut contact.email, changes.email);
+                patch::optional(&mut contact.phone, changes.phone);
+                input.contact = Some(contact);
+            }
+        }
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+/// A consignee as stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Consignee {
+    /// Server-assigned id (UUID v7, so ids sort by creation).
+    pub id: Uuid,
+    /// The writable fields.
+    #[serde(flatten)]
+    pub fields: ConsigneeInput,
+    /// Current status; changed only through `POST /consignees/{id}/status`.
+    pub status: ConsigneeStatus,
+    /// Reason given for the last status change.
+    pub status_reason: Option<String>,
+    /// When the status last changed.
+    pub status_changed_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who created it (token subject).
+    pub created_by: String,
+    /// Who last changed it (token subject).
+    pub updated_by: String,
+    /// Row version; the ETag. Send it as `If-Match` to change safely.
+    #[schema(example = 1)]
+    pub version: i64,
+}
+
+/// A status transition with its reason.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "approved", "reason": "Selection assessment 2026-11 passed; Privacy Mark holder"}))]
+pub struct StatusChange {
+    /// Target status.
+    pub status: ConsigneeStatus,
+    /// Why (kept in the record and the audit trail).
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+/// Filters and paging for the consignee list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ConsigneeQuery {
+    /// Only this status.
+    pub status: Option<ConsigneeStatus>,
+    /// Only this risk tier.
+    pub risk_tier: Option<RiskTier>,
+    /// Only this country (ISO 3166-1 alpha-2).
+    #[validate(length(equal = 2))]
+    #[param(pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<String>,
+    /// Substring of any of the names; case and full-/half-width forms fold alike.
+    #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
+    pub q: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

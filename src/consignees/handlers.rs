@@ -1,0 +1,203 @@
+//! Consignee endpoints.
+
+use actix_web::http::header;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+
+use super::api::{Consignee, ConsigneeInput, ConsigneePatch, ConsigneeQuery, StatusChange};
+use super::store;
+use crate::auth::{Caller, Permission};
+use crate::error::{ApiError, Problem};
+use crate::http::{body, conditional, pagination};
+use crate::startup::AppState;
+use crate::validation;
+
+/// Location of a consignee.
+pub fn location(id: &str) -> String {
+    format!("/api/v1/consignees/{id}")
+}
+
+/// Register a consignee.
+///
+/// Creates a `candidate`; it becomes `approved` only through a status change by the privacy office.
+#[utoipa::path(
+    tag = "consignees",
+    request_body = ConsigneeInput,
+    responses(
+        (status = 201, description = "Created", body = Consignee,
+            headers(("Location" = String, description = "URL of the new consignee"), ("ETag" = String, description = "Version tag"))),
+        (status = 409, description = "The corporate number is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consignees")]
+pub async fn create(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EditRegister)?;
+    let input = body::json::<ConsigneeInput>(&req, payload, body::JSON).await?.normalized();
+    validation::check(&input)?;
+    let at = state.clock.now();
+    let row = state.db.write(move |c| store::create(c, &caller, at, input)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location(&row.id)))
+        .insert_header((header::ETAG, conditional::etag(row.version)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(row.to_api()?))
+}
+
+/// List consignees.
+///
+/// In creation order, filtered by status, risk tier, country and a name search.
+#[utoipa::path(
+    tag = "consignees",
+    params(ConsigneeQuery),
+    responses(
+        (status = 200, description = "A page of consignees", body = pagination::Page<Consignee>,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consignees")]
+pub async fn list(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<ConsigneeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let query = query.into_inner();
+    validation::check(&query)?;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let rows = state.db.run(move |c| store::list(c, &query, after.as_deref(), limit + 1)).await?;
+    let page = pagination::page(rows, limit, |r| r.id.clone(), |r| r.to_api())?;
+    Ok(pagination::respond(&req, &page))
+}
+
+/// Get a consignee.
+#[utoipa::path(
+    tag = "consignees",
+    params(("id" = Uuid, Path, description = "Consignee id")),
+    responses(
+        (status = 200, description = "The consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consignees/{id}")]
+pub async fn get(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let id = id.into_inner().to_string();
+    let row = state.db.run(move |c| store::get(c, &id)).await?;
+    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+}
+
+/// Change a consignee.
+///
+/// JSON merge patch (RFC 7396): absent fields stay, `null` clears optional fields,
+/// `contact` is merged field by field. Status changes go through `/status`.
+#[utoipa::path(
+    tag = "consignees",
+    params(("id" = Uuid, Path, description = "Consignee id"),
+        ("If-Match" = Option<String>, Header, description = "ETag the change applies to")),
+    request_body(content(
+        (ConsigneePatch = "application/merge-patch+json"),
+        (ConsigneePatch = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "The changed consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
+        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The corporate number is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all listed", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/consignees/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EditRegister)?;
+    let expected = conditional::expected_version(&req)?;
+    let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
+    let (id, at) = (id.into_inner().to_string(), state.clock.now());
+    let row = state.db.write(move |c| store::update(c, &caller, at, &id, expected, patch)).await?;
+    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+}
+
+/// Change a consignee's status.
+///
+/// `candidate → approved | rejected`, `approved → suspended | terminated`,
+/// `suspended → approved | terminated`; `rejected` and `terminated` are final.
+#[utoipa::path(
+    tag = "consignees",
+    params(("id" = Uuid, Path, description = "Consignee id"),
+        ("If-Match" = Option<String>, Header, description = "ETag the change applies to")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The consignee in its new status", body = Consignee),
+        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The transition is not allowed from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consignees/{id}/status")]
+pub async fn change_status(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::DecideConsigneeStatus)?;
+    let expected = conditional::expected_version(&req)?;
+    let change: StatusChange = body::json(&req, payload, body::JSON).await?;
+    validation::check(&change)?;
+    let (id, at) = (id.into_inner().to_string(), state.clock.now());
+    let row = state.db.write(move |c| store::change_status(c, &caller, at, &id, expected, change)).await?;
+    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+}
+
+/// Delete a candidate.
+///
+/// Only a `candidate` with nothing attached; any other consignee is kept as evidence.
+#[utoipa::path(
+    tag = "consignees",
+    params(("id" = Uuid, Path, description = "Consignee id"),
+        ("If-Match" = Option<String>, Header, description = "ETag the deletion applies to")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a candidate, or records are attached", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/consignees/{id}")]
+pub async fn remove(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EditRegister)?;
+    let expected = conditional::expected_version(&req)?;
+    let (id, at) = (id.into_inner().to_string(), state.clock.now());
+    state.db.write(move |c| store::delete(c, &caller, at, &id, expected)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

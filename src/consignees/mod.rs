@@ -1,0 +1,17 @@
+//! The consignee register: the outside processors that handle the company's personal data.
+
+pub mod api;
+pub mod handlers;
+pub mod model;
+pub mod status;
+pub mod store;
+
+/// Registers the consignee routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::create)
+        .service(handlers::list)
+        .service(handlers::get)
+        .service(handlers::update)
+        .service(handlers::change_status)
+        .service(handlers::remove);
+}

@@ -1,0 +1,203 @@
+//! Consignee queries; every change is audited in its own transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::api::{ConsigneeInput, ConsigneePatch, ConsigneeQuery, ConsigneeStatus, StatusChange};
+use super::model::ConsigneeRow;
+use super::status;
+use crate::audit::{self, Change};
+use crate::auth::Caller;
+use crate::db::schema::consignees as c;
+use crate::db::DbConnection;
+use crate::domain::search;
+use crate::error::ApiError;
+use crate::http::conditional::check_version;
+use crate::validation;
+
+const RESOURCE: &str = "consignee";
+
+fn record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    row: &ConsigneeRow,
+    action: &str,
+    changes: serde_json::Value,
+) -> Result<(), ApiError> {
+    let change = Change {
+        action: format!("{RESOURCE}.{action}"),
+        resource_type: RESOURCE,
+        resource_id: row.id.clone(),
+        consignee_id: Some(row.id.clone()),
+        changes,
+    };
+    audit::append(conn, caller, at, change).map(|_| ())
+}
+
+fn ensure_corporate_number_free(conn: &mut DbConnection, number: Option<&str>, own_id: &str) -> Result<(), ApiError> {
+    let Some(number) = number else { return Ok(()) };
+    let holder: Option<String> = c::table
+        .select(c::id)
+        .filter(c::corporate_number.eq(number))
+        .filter(c::id.ne(own_id))
+        .first(conn)
+        .optional()?;
+    match holder {
+        Some(id) => {
+            Err(ApiError::Conflict(format!("corporate_number {number} is already registered to consignee {id}")))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Stores a new candidate consignee.
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    input: ConsigneeInput,
+) -> Result<ConsigneeRow, ApiError> {
+    let now = at.naive_utc();
+    let mut row = ConsigneeRow {
+        id: Uuid::now_v7().to_string(),
+        legal_name: String::new(),
+        name_kana: None,
+        name_en: None,
+        corporate_number: None,
+        country: String::new(),
+        address: None,
+        contact_name: None,
+        contact_email: None,
+        contact_phone: None,
+        risk_tier: String::new(),
+        notes: None,
+        status: ConsigneeStatus::Candidate.as_str().to_owned(),
+        status_reason: None,
+        status_changed_at: None,
+        search_text: String::new(),
+        created_at: now,
+        updated_at: now,
+        created_by: caller.sub.clone(),
+        updated_by: caller.sub.clone(),
+        version: 1,
+    };
+    row.set_fields(input);
+    ensure_corporate_number_free(conn, row.corporate_number.as_deref(), &row.id)?;
+    diesel::insert_into(c::table).values(&row).execute(conn)?;
+    let view = row.audit_view()?;
+    record(conn, caller, at, &row, "created", serde_json::json!({ "after": view }))?;
+    Ok(row)
+}
+
+/// The consignee with `id`, or 404.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<ConsigneeRow, ApiError> {
+    c::table.find(id).first(conn).optional()?.ok_or_else(|| ApiError::NotFound(format!("no consignee {id}")))
+}
+
+fn save(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, row: &mut ConsigneeRow) -> Result<(), ApiError> {
+    row.updated_at = at.naive_utc();
+    row.updated_by = caller.sub.clone();
+    row.version += 1;
+    diesel::update(c::table.find(&row.id)).set(&*row).execute(conn)?;
+    Ok(())
+}
+
+/// Applies a merge patch to the fields of a consignee at `expected` version.
+pub fn update(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    id: &str,
+    expected: Option<i64>,
+    patch: ConsigneePatch,
+) -> Result<ConsigneeRow, ApiError> {
+    let mut row = get(conn, id)?;
+    check_version(expected, row.version)?;
+    let input = patch.apply(row.input()?)?.normalized();
+    validation::check(&input)?;
+    if input == row.input()? {
+        return Ok(row);
+    }
+    ensure_corporate_number_free(conn, input.corporate_number.as_deref(), id)?;
+    let before = row.audit_view()?;
+    row.set_fields(input);
+    save(conn, caller, at, &mut row)?;
+    record(conn, caller, at, &row, "updated", audit::diff(&before, &row.audit_view()?))?;
+    Ok(row)
+}
+
+/// Moves a consignee along the transition table; 409 for a move the table does not allow.
+pub fn change_status(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    id: &str,
+    expected: Option<i64>,
+    change: StatusChange,
+) -> Result<ConsigneeRow, ApiError> {
+    let mut row = get(conn, id)?;
+    check_version(expected, row.version)?;
+    let current = row.status()?;
+    if !status::allowed(current, change.status) {
+        return Err(ApiError::Conflict(format!(
+            "a consignee cannot move from {} to {}",
+            current.as_str(),
+            change.status.as_str()
+        )));
+    }
+    let before = row.audit_view()?;
+    row.status = change.status.as_str().to_owned();
+    row.status_reason = Some(change.reason.trim().to_owned());
+    row.status_changed_at = Some(at.naive_utc());
+    save(conn, caller, at, &mut row)?;
+    record(conn, caller, at, &row, "status_changed", audit::diff(&before, &row.audit_view()?))?;
+    Ok(row)
+}
+
+/// Deletes a candidate that nothing is attached to; 409 for any other consignee.
+pub fn delete(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    id: &str,
+    expected: Option<i64>,
+) -> Result<(), ApiError> {
+    let row = get(conn, id)?;
+    check_version(expected, row.version)?;
+    if row.status()? != ConsigneeStatus::Candidate {
+        return Err(ApiError::Conflict(format!(
+            "only a candidate can be deleted; this consignee is {} and is kept as evidence",
+            row.status
+        )));
+    }
+    diesel::delete(c::table.find(id)).execute(conn)?;
+    record(conn, caller, at, &row, "deleted", serde_json::json!({ "before": row.audit_view()? }))
+}
+
+/// Up to `limit` consignees after the cursor id, in creation order, matching the filters.
+pub fn list(
+    conn: &mut DbConnection,
+    query: &ConsigneeQuery,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ConsigneeRow>, ApiError> {
+    let mut select = c::table.into_boxed();
+    if let Some(status) = query.status {
+        select = select.filter(c::status.eq(status.as_str()));
+    }
+    if let Some(tier) = query.risk_tier {
+        select = select.filter(c::risk_tier.eq(tier.as_str()));
+    }
+    if let Some(country) = &query.country {
+        select = select.filter(c::country.eq(country.to_ascii_uppercase()));
+    }
+    if let Some(q) = &query.q {
+        select = select.filter(c::search_text.like(search::like_pattern(q)).escape('\\'));
+    }
+    if let Some(after) = after {
+        select = select.filter(c::id.gt(after.to_owned()));
+    }
+    Ok(select.order(c::id.asc()).limit(limit).load(conn)?)
+}

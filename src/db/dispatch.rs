@@ -1,0 +1,47 @@
+//! The one place where SQL differs between the backends.
+
+use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use diesel::sql_query;
+use diesel::RunQueryDsl;
+
+use super::DbConnection;
+use crate::error::ApiError;
+
+type Manager = <DbConnection as Connection>::TransactionManager;
+
+/// Runs `f` in a transaction that holds the write lock from its first statement.
+///
+/// SQLite: `BEGIN IMMEDIATE`, so concurrent writers wait on the busy timeout instead of
+/// deadlocking on a lock upgrade. PostgreSQL: a plain `BEGIN`.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Serializes appends to the audit chain for the rest of the current transaction.
+///
+/// PostgreSQL takes a transaction-scoped advisory lock; SQLite already holds the
+/// database write lock since `BEGIN IMMEDIATE`.
+pub fn lock_audit_chain(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(c) = conn {
+        sql_query("SELECT pg_advisory_xact_lock(7277001)").execute(c)?;
+    }
+    Ok(())
+}

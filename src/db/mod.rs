@@ -1,0 +1,48 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, and the blocking-pool helper.
+
+pub mod dispatch;
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+
+use actix_web::web;
+use diesel::{PgConnection, SqliteConnection};
+
+use crate::error::ApiError;
+pub use pool::{Backend, Db};
+
+/// A connection to either backend; diesel dispatches each query to the live variant.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, the scale-out backend.
+    Postgres(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+impl Db {
+    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's tracing span.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        web::block(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE` on SQLite) on the blocking pool.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| dispatch::write_transaction(conn, f)).await
+    }
+}

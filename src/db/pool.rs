@@ -1,0 +1,157 @@
+//! The connection pool: a manager that picks the backend from the URL and prepares each connection.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::R2D2Connection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::DbConnection;
+
+/// Which database server a URL points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// `postgres://` or `postgresql://`.
+    Postgres(String),
+    /// A file path (`sqlite://path`, `sqlite:path` or a bare path).
+    Sqlite(PathBuf),
+}
+
+impl Backend {
+    /// Reads the backend from a database URL.
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(format!(
+                "unsupported database URL scheme (use postgres://… or sqlite://path): {}",
+                redact_url(url)
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+/// Hides the password of a URL so it can be logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}:***{}", &url[..scheme_end], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL (never falls through to another).
+#[derive(Debug)]
+pub struct DbManager {
+    backend: Backend,
+    busy_timeout_ms: u64,
+}
+
+impl DbManager {
+    /// A manager for `backend`; `busy_timeout_ms` is how long an SQLite writer waits for the lock.
+    pub fn new(backend: Backend, busy_timeout_ms: u64) -> Self {
+        Self { backend, busy_timeout_ms }
+    }
+
+    fn open_sqlite(&self, path: &std::path::Path) -> Result<DbConnection, diesel::r2d2::Error> {
+        let url = path.to_string_lossy();
+        let mut conn = SqliteConnection::establish(&url).map_err(diesel::r2d2::Error::ConnectionError)?;
+        let pragmas = format!(
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            self.busy_timeout_ms
+        );
+        conn.batch_execute(&pragmas).map_err(diesel::r2d2::Error::QueryError)?;
+        Ok(DbConnection::Sqlite(conn))
+    }
+}
+
+impl r2d2::ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match &self.backend {
+            Backend::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Postgres).map_err(diesel::r2d2::Error::ConnectionError)
+            }
+            Backend::Sqlite(path) => self.open_sqlite(path),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// The pool of connections to the configured database.
+#[derive(Clone)]
+pub struct Db {
+    pub(super) pool: r2d2::Pool<DbManager>,
+    backend: Backend,
+}
+
+/// How to size and time the pool.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Maximum open connections.
+    pub max_size: u32,
+    /// How long a request waits for a free connection before 503.
+    pub connection_timeout: Duration,
+    /// How long an SQLite writer waits for the write lock.
+    pub busy_timeout_ms: u64,
+}
+
+impl Db {
+    /// Opens the pool; fails with a clear message when the database cannot be reached.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, String> {
+        let backend = Backend::from_url(url)?;
+        if let Backend::Sqlite(path) = &backend {
+            prepare_sqlite_file(path)?;
+        }
+        let manager = DbManager::new(backend.clone(), options.busy_timeout_ms);
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(1))
+            .connection_timeout(options.connection_timeout)
+            .build(manager)
+            .map_err(|e| format!("cannot connect to the database at {}: {e}", redact_url(url)))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// The backend this pool talks to.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// A connection straight from the pool, for CLI commands and tests (never on an actix worker).
+    pub fn get_blocking(&self) -> Result<r2d2::PooledConnection<DbManager>, r2d2::Error> {
+        self.pool.get()
+    }
+}
+
+/// Creates the SQLite file's directory and switches the file to WAL once, before the pool opens.
+fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+    conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+        .map_err(|e| format!("cannot switch {} to WAL: {e}", path.display()))
+}

@@ -1,0 +1,5 @@
+//! Value types of the domain that can only exist valid.
+
+pub mod corporate_number;
+pub mod country;
+pub mod search;

@@ -1,0 +1,92 @@
+//! Reading JSON request bodies with a size limit and errors that name the field.
+
+use actix_web::{http::header, web, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest accepted request body, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Media types accepted for create and action bodies.
+pub const JSON: &[&str] = &["application/json"];
+/// Media types accepted for PATCH bodies (RFC 7396 merge patch, or plain JSON).
+pub const MERGE_PATCH: &[&str] = &["application/merge-patch+json", "application/json"];
+
+/// Reads the body (415 for another media type, 413 over the limit) and parses it as `T`
+/// (400 when it is not JSON, 422 naming the field when it does not fit `T`).
+pub async fn json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    accepted: &[&str],
+) -> Result<T, ApiError> {
+    check_content_type(req, accepted)?;
+    let bytes = read_limited(req, payload).await?;
+    parse(&bytes)
+}
+
+fn check_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiError> {
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    match essence {
+        Some(ct) if accepted.contains(&ct.as_str()) => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType(format!("send the body as {}", accepted.join(" or ")))),
+    }
+}
+
+async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+    let limit = req.app_data::<BodyLimit>().map_or(1 << 20, |l| l.0);
+    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parses JSON into `T`: syntax errors are 400, shape errors 422 with the field's path.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if !inner.is_data() {
+            return ApiError::BadRequest(format!("the body is not valid JSON: {inner}"));
+        }
+        ApiError::Validation(vec![field_error(&path, &inner.to_string())])
+    })
+}
+
+fn field_error(path: &str, message: &str) -> FieldError {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let base = if path == "." { "" } else { path };
+    let join = |name: &str| if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
+    if between(message, "unknown field `", "`").is_some() {
+        // The path already ends with the unknown key.
+        return FieldError::new(base, "unknown_field", "this field is not part of the schema");
+    }
+    if let Some(name) = between(message, "missing field `", "`") {
+        return FieldError::new(join(name), "required", "this field is required");
+    }
+    let field = if base.is_empty() { "body".to_owned() } else { base.to_owned() };
+    FieldError::new(field, "type", message)
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(start)?;
+    rest.split(end).next()
+}

@@ -1,0 +1,16 @@
+//! consignee-registry: supervise the outside processors that handle a company's personal data.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod consignees;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod startup;
+pub mod telemetry;
+pub mod validation;

@@ -1,0 +1,128 @@
+//! The `consignee-registry` command: serve (default), migrate, openapi, token, audit verify.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use consignee_registry::auth::keys::KeyMaterial;
+use consignee_registry::auth::token::Claims;
+use consignee_registry::auth::Role;
+use consignee_registry::config::Settings;
+use consignee_registry::db::pool::Backend;
+use consignee_registry::{audit, openapi, startup, telemetry};
+
+/// Registry of the outside processors (consignees) that handle your personal data.
+#[derive(Parser)]
+#[command(name = "consignee-registry", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Print a signed bearer token (HS256 with the configured or generated secret).
+    Token {
+        /// Subject: who the token is for.
+        #[arg(long)]
+        sub: String,
+        /// Role granted by the token.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Lifetime, e.g. `8h`, `30d`.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+    },
+    /// Audit trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first broken link (exit 1 when broken).
+    Verify,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = cli.settings;
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            use std::io::Write;
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = std::io::stdout().write_all(openapi::document_json().as_bytes());
+            Ok(())
+        }
+        Command::Token { sub, role, name, ttl } => token(&settings, &sub, role, name, ttl),
+        command => {
+            telemetry::init(&settings.log, settings.log_format);
+            run(command, settings).await
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Migrate => startup::open_database(&settings).await.map(|_| eprintln!("database is up to date")),
+        Command::Audit { command: AuditCommand::Verify } => verify(&settings).await,
+        _ => serve(settings).await,
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let app = startup::Application::build(settings.clone()).await?;
+    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    let url = format!("http://{host}:{}", app.port());
+    tracing::info!(%url, "listening; Swagger UI at {url}/swagger-ui/");
+    eprintln!("consignee-registry listening on {url} — Swagger UI: {url}/swagger-ui/");
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: Duration) -> Result<(), String> {
+    let embedded = !Backend::from_url(&settings.database_url)?.is_postgres();
+    let keys = KeyMaterial::load(settings, embedded)?;
+    let mut claims = Claims::new(sub, role.as_str(), name, ttl);
+    claims.iss = settings.jwt_issuer.clone();
+    claims.aud = settings.jwt_audience.clone();
+    println!("{}", keys.mint(&claims)?);
+    eprintln!("use it as: Authorization: Bearer <token> (valid for {})", humantime::format_duration(ttl));
+    Ok(())
+}
+
+async fn verify(settings: &Settings) -> Result<(), String> {
+    let db = startup::open_database(settings).await?;
+    let report = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get_blocking().map_err(|e| e.to_string())?;
+        audit::store::verify(&mut conn).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    if report.valid {
+        Ok(())
+    } else {
+        Err(format!("audit chain broken at seq {}", report.first_broken_seq.unwrap_or_default()))
+    }
+}

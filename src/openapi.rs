@@ -1,0 +1,98 @@
+//! The OpenAPI document: info, tags, the bearer scheme, and the error responses every operation shares.
+
+use actix_web::App;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+/// Base path of the versioned API.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The static part of the document; paths come from the registered handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "consignee-registry",
+        description = "Supervise the outside processors (consignees, 委託先) that handle your personal data: \
+selection, memoranda, entrusted data, reviews, and which consignee is out of compliance and why.\n\n\
+Every `/api/v1` operation needs a bearer JWT (`consignee-registry token --sub you --role admin` mints one). \
+Errors are RFC 9457 `application/problem+json`.",
+        license(name = "MIT")
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&SharedResponses),
+    tags(
+        (name = "consignees", description = "The consignee register and status decisions"),
+        (name = "audit", description = "The hash-chained audit trail"),
+        (name = "auth", description = "The caller and token revocation"),
+        (name = "health", description = "Liveness and readiness probes"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the bearer scheme and the error responses shared by every operation.
+struct SharedResponses;
+
+impl Modify for SharedResponses {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+fn problem(description: &str) -> RefOr<Response> {
+    let content = Content::new(Some(Ref::from_schema_name("Problem")));
+    ResponseBuilder::new().description(description).content("application/problem+json", content).build().into()
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+}
+
+/// Adds security and shared error responses to the operations of one path.
+fn decorate(path: &str, op: &mut Operation, has_body: bool) {
+    if path.starts_with(API_PREFIX) {
+        op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        add(op, "400", "Malformed request (query string, cursor or JSON)");
+        add(op, "401", "Missing, invalid, expired or revoked bearer token");
+        add(op, "403", "The token's role may not do this");
+        add(op, "503", "Database unavailable or busy; retry");
+    }
+    if path.contains('{') {
+        add(op, "404", "No such resource");
+    }
+    if has_body {
+        add(op, "413", "Body over the configured limit");
+        add(op, "415", "Body not in a supported media type");
+        add(op, "422", "Invalid fields, all listed");
+    }
+    add(op, "500", "Unexpected error; quote the X-Request-Id");
+}
+
+/// The whole document, generated from the code.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::startup::routes).split_for_parts();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for op in ops.into_iter().flatten() {
+            let has_body = op.request_body.is_some();
+            decorate(path, op, has_body);
+        }
+    }
+    doc
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut json = document().to_pretty_json().expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,177 @@
+//! Building the application and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::keys::KeyMaterial;
+use crate::auth::revocation::Revocations;
+use crate::auth::token::Verifier;
+use crate::auth::Auth;
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Settings;
+use crate::db::{migrations, Db};
+use crate::http::body::BodyLimit;
+use crate::http::conditional::RequireIfMatch;
+use crate::http::extractors;
+use crate::http::fallback::{self, RouteTable};
+use crate::openapi::{self, API_PREFIX};
+
+/// What every handler shares.
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The clock rules read "now" from.
+    pub clock: SharedClock,
+}
+
+/// Every documented route: the probes and the versioned API.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.configure(crate::health::configure).service(
+        utoipa_actix_web::scope(API_PREFIX)
+            .configure(crate::auth::handlers::configure)
+            .configure(crate::audit::configure)
+            .configure(crate::consignees::configure),
+    );
+}
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Connects, migrates, loads keys and binds, on the wall clock.
+    pub async fn build(settings: Settings) -> Result<Self, String> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with the clock given (tests fix "today").
+    pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> Result<Self, String> {
+        let db = open_database(&settings).await?;
+        let keys = KeyMaterial::load(&settings, !db.backend().is_postgres())?;
+        let auth = web::Data::new(Auth {
+            verifier: Verifier::new(keys, &settings),
+            revocations: Revocations::new(db.clone(), Duration::from_secs(settings.revocation_cache_secs)),
+        });
+        let listener =
+            TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let state = web::Data::new(AppState { db: db.clone(), clock });
+        let server = serve(listener, &settings, state, auth).map_err(|e| format!("cannot start the server: {e}"))?;
+        Ok(Self { port, server, db })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database the server uses.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the pool and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> Result<Db, String> {
+    let url = settings.database_url.clone();
+    let options = settings.pool_options();
+    tokio::task::spawn_blocking(move || {
+        let db = Db::connect(&url, &options)?;
+        let mut conn = db.get_blocking().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let applied = migrations::run_pending(&mut conn).map_err(|e| format!("cannot migrate the database: {e}"))?;
+        if applied > 0 {
+            tracing::info!(applied, "applied migrations");
+        }
+        Ok(db)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+fn serve(
+    listener: TcpListener,
+    settings: &Settings,
+    state: web::Data<AppState>,
+    auth: web::Data<Auth>,
+) -> std::io::Result<Server> {
+    let doc = openapi::document();
+    let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let (limit, if_match) = (BodyLimit(settings.body_limit), RequireIfMatch(settings.require_if_match));
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
+        with_plumbing(app)
+            .app_data(state.clone())
+            .app_data(auth.clone())
+            .app_data(table.clone())
+            .app_data(limit)
+            .app_data(if_match)
+            .app_data(extractors::path_config())
+            .app_data(extractors::query_config())
+            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+            .route("/swagger-ui", web::get().to(|| redirect("/swagger-ui/")))
+            .route("/", web::get().to(|| redirect("/swagger-ui/")))
+            .default_service(web::to(fallback::not_routed))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10);
+    let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
+    Ok(server.run())
+}
+
+async fn redirect(to: &'static str) -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, to)).finish()
+}
+
+/// Request tracing with an id per request, echoed as `X-Request-Id`.
+fn with_plumbing<T>(
+    app: App<T>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+{
+    app.wrap_fn(|req, srv| {
+        use actix_web::dev::Service;
+        let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let response = srv.call(req);
+        async move {
+            let mut response = response.await?;
+            if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+            }
+            Ok(response)
+        }
+    })
+    .wrap(TracingLogger::default())
+}

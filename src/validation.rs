@@ -1,0 +1,45 @@
+//! Turning `validator` results into 422 problem details that list every invalid field.
+
+use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{ApiError, FieldError};
+
+/// 422 listing every invalid field of `value`, if any.
+pub fn check<T: Validate>(value: &T) -> Result<(), ApiError> {
+    value.validate().map_err(|errors| {
+        let mut fields = Vec::new();
+        flatten("", &errors, &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        ApiError::Validation(fields)
+    })
+}
+
+fn flatten(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
+                let message = e.message.as_ref().map_or_else(|| default_message(e), |m| m.to_string());
+                FieldError::new(path.clone(), e.code.to_string(), message)
+            })),
+            ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    flatten(&format!("{path}[{i}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+fn default_message(error: &ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    match (error.code.as_ref(), param("min"), param("max"), param("equal")) {
+        ("length", _, _, Some(n)) => format!("must be exactly {n} characters"),
+        ("length", Some(min), Some(max), _) => format!("must be {min} to {max} characters"),
+        ("length", None, Some(max), _) => format!("must be at most {max} characters"),
+        ("length", Some(min), None, _) => format!("must be at least {min} characters"),
+        ("range", Some(min), Some(max), _) => format!("must be between {min} and {max}"),
+        (code, ..) => format!("is invalid ({code})"),
+    }
+}

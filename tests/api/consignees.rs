@@ -1,0 +1,260 @@
+//! Creating, reading, patching and deleting consignees, and every way a request is refused.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::fixtures::{
+    consignee_body, consignee_in_status, corporate_number, create_consignee, create_consignee_from,
+};
+use crate::helpers::{error_fields, json, problem, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn create_returns_201_with_location_and_the_stored_body() {
+    let app = spawn_app().await;
+    let mut body = consignee_body("  株式会社サンプル物流  ");
+    body["corporate_number"] = json!("7000012050002");
+    let response = app.request(Method::POST, "/api/v1/consignees", "procurement").json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(response.headers()["etag"], "\"1\"");
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/consignees/{}", created["id"].as_str().unwrap()));
+    assert_eq!(created["legal_name"], "株式会社サンプル物流", "trimmed");
+    assert_eq!(created["status"], "candidate");
+    assert_eq!(created["version"], 1);
+    assert_eq!(created["created_by"], "tester-procurement");
+    assert_eq!(created["contact"]["email"], "privacy@example.co.jp");
+    let (status, fetched) = app.get_json(&location).await;
+    assert_eq!(status, 200);
+    assert_eq!(fetched, created);
+}
+
+#[tokio::test]
+async fn create_applies_defaults() {
+    let app = spawn_app().await;
+    let created = create_consignee_from(&app, &json!({"legal_name": "Minimal KK", "country": "de"})).await;
+    assert_eq!(created["country"], "DE");
+    assert_eq!(created["risk_tier"], "medium");
+    assert_eq!(created["contact"], Value::Null);
+    let created = create_consignee_from(&app, &json!({"legal_name": "Default Country KK"})).await;
+    assert_eq!(created["country"], "JP");
+}
+
+#[tokio::test]
+async fn invalid_fields_are_all_listed_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let body = json!({
+        "legal_name": "   ",
+        "corporate_number": "1000012050002",
+        "country": "XX",
+        "contact": {"email": "not-an-address", "phone": "call me"},
+        "name_en": "x".repeat(201)
+    });
+    let response = app.request(Method::POST, "/api/v1/consignees", "procurement").json(&body).send().await.unwrap();
+    let problem = problem(response, 422).await;
+    let fields = error_fields(&problem);
+    for field in ["legal_name", "corporate_number", "country", "contact.email", "contact.phone", "name_en"] {
+        assert!(fields.contains(&field.to_owned()), "{field} missing from {fields:?}");
+    }
+    let check = problem["errors"].as_array().unwrap().iter().find(|e| e["field"] == "corporate_number").unwrap();
+    assert_eq!(check["code"], "check_digit");
+    assert!(app.all_consignees().await.is_empty());
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_refused_with_the_right_status() {
+    let app = spawn_app().await;
+    let post = || app.request(Method::POST, "/api/v1/consignees", "procurement");
+    let body =
+        problem(post().header("content-type", "application/json").body("{\"legal_name\": ").send().await.unwrap(), 400)
+            .await;
+    assert!(body["detail"].as_str().unwrap().contains("not valid JSON"));
+    problem(post().header("content-type", "text/plain").body("{}").send().await.unwrap(), 415).await;
+    problem(post().body("{}").send().await.unwrap(), 415).await;
+    let unknown = post().json(&json!({"legal_name": "A", "colour": "red"})).send().await.unwrap();
+    assert_eq!(error_fields(&problem(unknown, 422).await), ["colour"]);
+    let wrong_type = post().json(&json!({"legal_name": 42})).send().await.unwrap();
+    assert_eq!(error_fields(&problem(wrong_type, 422).await), ["legal_name"]);
+    let missing = post().json(&json!({"country": "JP"})).send().await.unwrap();
+    assert_eq!(error_fields(&problem(missing, 422).await), ["legal_name"]);
+    let bad_enum = post().json(&json!({"legal_name": "A", "risk_tier": "extreme"})).send().await.unwrap();
+    assert_eq!(error_fields(&problem(bad_enum, 422).await), ["risk_tier"]);
+    assert!(app.all_consignees().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let app = spawn_app_with(|s| s.body_limit = 1024).await;
+    let body = json!({"legal_name": "A", "notes": "n".repeat(2000)});
+    let response = app.request(Method::POST, "/api/v1/consignees", "procurement").json(&body).send().await.unwrap();
+    problem(response, 413).await;
+    assert!(app.all_consignees().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_duplicate_corporate_number_is_409_and_changes_nothing() {
+    let app = spawn_app().await;
+    let number = corporate_number(123_456_789);
+    let mut body = consignee_body("First KK");
+    body["corporate_number"] = json!(number);
+    let first = create_consignee_from(&app, &body).await;
+    body["legal_name"] = json!("Second KK");
+    let response = app.request(Method::POST, "/api/v1/consignees", "procurement").json(&body).send().await.unwrap();
+    let problem_body = problem(response, 409).await;
+    assert!(problem_body["detail"].as_str().unwrap().contains(&number));
+    let other = create_consignee(&app, "Third KK").await;
+    let path = format!("/api/v1/consignees/{}", other["id"].as_str().unwrap());
+    let (status, _) = app.patch_json(&path, "procurement", &json!({"corporate_number": number})).await;
+    assert_eq!(status, 409);
+    let all = app.all_consignees().await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0], first);
+    assert_eq!(all[1], other);
+}
+
+#[tokio::test]
+async fn unknown_and_invalid_ids_are_404() {
+    let app = spawn_app().await;
+    let unknown = app
+        .request(Method::GET, "/api/v1/consignees/01900000-0000-7000-8000-000000000000", "viewer")
+        .send()
+        .await
+        .unwrap();
+    problem(unknown, 404).await;
+    let invalid = app.request(Method::GET, "/api/v1/consignees/not-a-uuid", "viewer").send().await.unwrap();
+    problem(invalid, 404).await;
+    let patch = app
+        .request(Method::PATCH, "/api/v1/consignees/01900000-0000-7000-8000-000000000000", "procurement")
+        .header("content-type", "application/merge-patch+json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    problem(patch, 404).await;
+}
+
+#[tokio::test]
+async fn patch_merges_per_rfc_7396() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Patch KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let patch = json!({"notes": null, "risk_tier": "low", "contact": {"phone": null, "name": "佐藤 花子"}});
+    let (status, patched) = app.patch_json(&path, "procurement", &patch).await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["notes"], Value::Null, "null clears");
+    assert_eq!(patched["risk_tier"], "low");
+    assert_eq!(patched["legal_name"], "Patch KK", "absent stays");
+    assert_eq!(patched["address"], created["address"], "absent stays");
+    assert_eq!(patched["contact"], json!({"name": "佐藤 花子", "email": "privacy@example.co.jp", "phone": null}));
+    assert_eq!(patched["version"], 2);
+    assert_eq!(patched["updated_by"], "tester-procurement");
+    let (_, plain) =
+        json(app.request(Method::PATCH, &path, "procurement").json(&json!({"contact": null})).send().await.unwrap())
+            .await;
+    assert_eq!(plain["contact"], Value::Null, "application/json works and null removes the object");
+    let (_, fetched) = app.get_json(&path).await;
+    assert_eq!(fetched, plain);
+}
+
+#[tokio::test]
+async fn a_rejected_patch_leaves_the_consignee_unchanged() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Stable KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    for (patch, field) in [
+        (json!({"legal_name": null}), "legal_name"),
+        (json!({"legal_name": ""}), "legal_name"),
+        (json!({"country": "ZZ"}), "country"),
+        (json!({"contact": {"email": "x"}}), "contact.email"),
+        (json!({"contact": {"fax": "1"}}), "contact.fax"),
+        (json!({"status": "approved"}), "status"),
+    ] {
+        let (status, body) = app.patch_json(&path, "procurement", &patch).await;
+        assert_eq!(status, 422, "{patch}");
+        assert!(error_fields(&body).contains(&field.to_owned()), "{patch}: {body}");
+    }
+    let response = app
+        .request(Method::PATCH, &path, "procurement")
+        .header("content-type", "application/merge-patch+json")
+        .body("{\"notes\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 400).await;
+    let (_, fetched) = app.get_json(&path).await;
+    assert_eq!(fetched, created);
+}
+
+#[tokio::test]
+async fn etags_give_304_and_a_stale_if_match_is_412() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Etag KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let response = app.request(Method::GET, &path, "viewer").send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "private, no-cache");
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let cached = app.request(Method::GET, &path, "viewer").header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(cached.status(), 304);
+    let patch = |tag: &str| {
+        app.request(Method::PATCH, &path, "procurement")
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", tag.to_owned())
+            .body(r#"{"notes": "changed"}"#)
+    };
+    assert_eq!(patch(&etag).send().await.unwrap().status(), 200);
+    let stale = problem(patch(&etag).send().await.unwrap(), 412).await;
+    assert!(stale["detail"].as_str().unwrap().contains("version 2"));
+    let (_, fetched) = app.get_json(&path).await;
+    assert_eq!(fetched["version"], 2);
+}
+
+#[tokio::test]
+async fn if_match_can_be_required() {
+    let app = spawn_app_with(|s| s.require_if_match = true).await;
+    let created = create_consignee(&app, "Strict KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let (status, _) = app.patch_json(&path, "procurement", &json!({"notes": "x"})).await;
+    assert_eq!(status, 428);
+    let response = app
+        .request(Method::PATCH, &path, "procurement")
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "\"1\"")
+        .body(r#"{"notes": "x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn only_a_candidate_can_be_deleted() {
+    let app = spawn_app().await;
+    let candidate = create_consignee(&app, "Mistake KK").await;
+    let path = format!("/api/v1/consignees/{}", candidate["id"].as_str().unwrap());
+    let response = app.request(Method::DELETE, &path, "procurement").send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    problem(app.request(Method::GET, &path, "viewer").send().await.unwrap(), 404).await;
+    for status in ["approved", "rejected", "suspended", "terminated"] {
+        let kept = consignee_in_status(&app, &format!("Kept {status}"), status).await;
+        let path = format!("/api/v1/consignees/{}", kept["id"].as_str().unwrap());
+        let refused = problem(app.request(Method::DELETE, &path, "admin").send().await.unwrap(), 409).await;
+        assert!(refused["detail"].as_str().unwrap().contains(status));
+        let (code, still) = app.get_json(&path).await;
+        assert_eq!((code, &still), (200, &kept));
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_are_405_and_unknown_paths_404() {
+    let app = spawn_app().await;
+    let response = app.request(Method::PUT, "/api/v1/consignees", "admin").send().await.unwrap();
+    assert_eq!(response.headers()["allow"], "GET, POST");
+    problem(response, 405).await;
+    let created = create_consignee(&app, "Method KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let response = app.request(Method::POST, &path, "admin").send().await.unwrap();
+    let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("GET") && allow.contains("PATCH") && allow.contains("DELETE"), "{allow}");
+    problem(response, 405).await;
+    problem(app.request(Method::GET, "/api/v1/nothing-here", "admin").send().await.unwrap(), 404).await;
+}

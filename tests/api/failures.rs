@@ -1,0 +1,121 @@
+//! When the database is busy or gone, or something unexpected breaks: 503 and opaque 500s.
+
+use std::time::Duration;
+
+use consignee_registry::db::pool::{Backend, PoolOptions};
+use consignee_registry::db::{Db, DbConnection};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::fixtures::{consignee_body, create_consignee};
+use crate::helpers::proxy::Proxy;
+use crate::helpers::{database::postgres_admin_url, problem, settings, spawn_app, spawn_app_with, start, TestDatabase};
+
+#[tokio::test]
+async fn an_unexpected_failure_is_an_opaque_500_with_a_request_id() {
+    let app = spawn_app().await;
+    create_consignee(&app, "Corrupted KK").await;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get_blocking().unwrap();
+        conn.batch_execute("UPDATE consignees SET id = 'corrupted-identifier'").unwrap();
+    })
+    .await
+    .unwrap();
+    let response = app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap();
+    assert!(response.headers().contains_key("x-request-id"));
+    let body = problem(response, 500).await;
+    let text = body.to_string();
+    for leak in ["corrupted-identifier", "uuid", "SELECT", "consignees", "diesel", "panicked"] {
+        assert!(!text.to_lowercase().contains(&leak.to_lowercase()), "{leak} leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
+    let app = spawn_app_with(|s| s.db_busy_timeout_ms = 200).await;
+    if app.is_postgres() {
+        return outage_on_postgres().await;
+    }
+    let Backend::Sqlite(path) = app.db.backend().clone() else { unreachable!() };
+    let mut holder = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let response = app
+        .request(Method::POST, "/api/v1/consignees", "procurement")
+        .json(&consignee_body("Blocked KK"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().contains_key("retry-after"));
+    problem(response, 503).await;
+    holder.batch_execute("ROLLBACK").unwrap();
+    assert!(app.all_consignees().await.is_empty());
+    create_consignee(&app, "After the lock KK").await;
+    assert_eq!(app.all_consignees().await.len(), 1);
+}
+
+/// PostgreSQL behind a proxy that is cut mid-run: requests and readiness answer 503.
+async fn outage_on_postgres() {
+    let admin = postgres_admin_url().unwrap();
+    let database = TestDatabase::create().await;
+    let upstream = database.url.split('@').nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let proxy = Proxy::start(upstream.clone()).await;
+    let url = database.url.replace(&upstream, &format!("127.0.0.1:{}", proxy.port));
+    let mut settings = settings(&url, database.data_dir());
+    settings.db_timeout_ms = 500;
+    let app = start(settings, database).await;
+    create_consignee(&app, "Before the outage KK").await;
+    proxy.cut();
+    let response = app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap();
+    problem(response, 503).await;
+    problem(app.anonymous(Method::GET, "/readyz").send().await.unwrap(), 503).await;
+    drop(admin);
+}
+
+#[tokio::test]
+async fn an_unreachable_or_unsupported_database_is_a_clear_startup_error() {
+    let options = PoolOptions { max_size: 1, connection_timeout: Duration::from_millis(300), busy_timeout_ms: 100 };
+    let error =
+        tokio::task::spawn_blocking(move || Db::connect("postgres://nobody:secret@127.0.0.1:1/none", &options).err())
+            .await
+            .unwrap()
+            .expect("connecting to a closed port fails");
+    assert!(error.contains("cannot connect to the database"), "{error}");
+    assert!(!error.contains("secret"), "the password is not shown: {error}");
+    let unsupported = Backend::from_url("mysql://root@localhost/db").unwrap_err();
+    assert!(unsupported.contains("unsupported database URL"), "{unsupported}");
+}
+
+#[tokio::test]
+async fn a_failed_audit_write_rolls_the_change_back() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Atomic KK").await;
+    let block = if app.is_postgres() {
+        "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse();"
+    } else {
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+    };
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn: r2d2::PooledConnection<_> = db.get_blocking().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        conn.batch_execute(block).unwrap();
+    })
+    .await
+    .unwrap();
+    let response = app
+        .request(Method::POST, "/api/v1/consignees", "procurement")
+        .json(&consignee_body("Never stored KK"))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 500).await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let (status, _) = app.patch_json(&path, "procurement", &json!({"notes": "never"})).await;
+    assert_eq!(status, 500);
+    let all = app.all_consignees().await;
+    assert_eq!(all, vec![created]);
+}

@@ -1,0 +1,178 @@
+//! Shared test fixtures: an app spawned in-process on its own database, tokens, and API shortcuts.
+
+pub mod database;
+pub mod fixtures;
+pub mod proxy;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use consignee_registry::auth::keys::KeyMaterial;
+use consignee_registry::auth::token::Claims;
+use consignee_registry::clock::SystemClock;
+use consignee_registry::config::{JwtAlgorithm, LogFormat, Settings};
+use consignee_registry::db::Db;
+use consignee_registry::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+pub use database::TestDatabase;
+
+/// The HS256 secret every test app verifies with.
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+
+/// A running app on its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// The app's pool, for checks behind the API's back.
+    pub db: Db,
+    /// Settings the app was started with.
+    pub settings: Settings,
+    /// Keeps the database alive until the test ends (`None` on a second node).
+    _database: Option<TestDatabase>,
+}
+
+/// Settings for a test app on `database_url`.
+pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".to_owned(),
+        database_url: database_url.to_owned(),
+        data_dir,
+        log: "warn".to_owned(),
+        log_format: LogFormat::Text,
+        body_limit: 64 * 1024,
+        workers: 1,
+        db_pool_size: 3,
+        db_timeout_ms: 2_000,
+        db_busy_timeout_ms: 2_000,
+        jwt_algorithm: JwtAlgorithm::Hs256,
+        jwt_secret: Some(SECRET.to_owned()),
+        jwt_public_key_file: None,
+        jwt_issuer: None,
+        jwt_audience: None,
+        revocation_cache_secs: 2,
+        require_if_match: false,
+    }
+}
+
+/// An app with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// An app with settings adjusted by `customize`.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut settings = settings(&database.url, database.data_dir());
+    customize(&mut settings);
+    start(settings, database).await
+}
+
+/// Starts an app with exactly `settings` on `database`.
+pub async fn start(settings: Settings, database: TestDatabase) -> TestApp {
+    start_node(settings, Some(database)).await
+}
+
+async fn start_node(settings: Settings, database: Option<TestDatabase>) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        consignee_registry::telemetry::init("info", LogFormat::Text);
+    }
+    let app = Application::build_with_clock(settings.clone(), Arc::new(SystemClock)).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, client, db, settings, _database: database }
+}
+
+/// A token for `sub` with `role`, valid for an hour.
+pub fn token(sub: &str, role: &str) -> String {
+    mint(&Claims::new(sub, role, None, Duration::from_secs(3600)))
+}
+
+/// Signs arbitrary claims with the test secret.
+pub fn mint(claims: &Claims) -> String {
+    KeyMaterial::hs256(SECRET.as_bytes()).unwrap().mint(claims).unwrap()
+}
+
+impl TestApp {
+    /// Another server on the same database (a second node behind a load balancer).
+    pub async fn second_node(&self, customize: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = self.settings.clone();
+        customize(&mut settings);
+        start_node(settings, None).await
+    }
+
+    /// True when the suite runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.db.backend().is_postgres()
+    }
+
+    /// A request as `role` (subject `tester-ROLE`).
+    pub fn request(&self, method: Method, path: &str, role: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+            .bearer_auth(token(&format!("tester-{role}"), role))
+    }
+
+    /// A request with no token.
+    pub fn anonymous(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{}", self.address, path))
+    }
+
+    /// GET as admin, returning the status and JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        json(self.request(Method::GET, path, "admin").send().await.unwrap()).await
+    }
+
+    /// POST JSON as `role`, returning the status and JSON body.
+    pub async fn post_json(&self, path: &str, role: &str, body: &Value) -> (u16, Value) {
+        json(self.request(Method::POST, path, role).json(body).send().await.unwrap()).await
+    }
+
+    /// PATCH with a merge patch as `role`.
+    pub async fn patch_json(&self, path: &str, role: &str, body: &Value) -> (u16, Value) {
+        let request = self
+            .request(Method::PATCH, path, role)
+            .header("content-type", "application/merge-patch+json")
+            .body(body.to_string());
+        json(request.send().await.unwrap()).await
+    }
+
+    /// Every consignee, as admin.
+    pub async fn all_consignees(&self) -> Vec<Value> {
+        let (status, body) = self.get_json("/api/v1/consignees?limit=200").await;
+        assert_eq!(status, 200);
+        body["items"].as_array().unwrap().clone()
+    }
+}
+
+/// The status and JSON body of a response (`Null` for an empty body).
+pub async fn json(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Asserts a problem+json response with `status`, returning its body.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+/// The fields named in a validation problem.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,15 @@
+//! Black-box tests: real HTTP against an app started in-process on its own database
+//! (SQLite by default, PostgreSQL when `TEST_DATABASE_URL` says so).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod consignees;
+mod consignees_list;
+mod failures;
+mod health;
+mod migrations;
+mod openapi;
+mod role_matrix;
+mod status;
