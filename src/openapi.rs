@@ -1,12 +1,13 @@
 //! The OpenAPI document: info, tags, the bearer scheme, and the error responses every operation shares.
 
 use actix_web::App;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::domain::country::CountryCode;
 use crate::error::{FieldError, Problem};
 
 /// Base path of the versioned API.
@@ -23,7 +24,7 @@ Every `/api/v1` operation needs a bearer JWT (`consignee-registry token --sub yo
 Errors are RFC 9457 `application/problem+json`.",
         license(name = "MIT")
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, CountryCode)),
     modifiers(&SharedResponses),
     tags(
         (name = "consignees", description = "The consignee register and status decisions"),
@@ -68,10 +69,13 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     if path.contains('{') {
         add(op, "404", "No such resource");
     }
+    let has_query = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query);
+    if has_body || has_query {
+        add(op, "422", "Invalid fields, all listed");
+    }
     if has_body {
         add(op, "413", "Body over the configured limit");
         add(op, "415", "Body not in a supported media type");
-        add(op, "422", "Invalid fields, all listed");
     }
     add(op, "500", "Unexpected error; quote the X-Request-Id");
 }
@@ -87,7 +91,32 @@ pub fn document() -> utoipa::openapi::OpenApi {
             decorate(path, op, has_body);
         }
     }
-    doc
+    let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
+    forbid_nul(&mut value);
+    serde_json::from_value(value).expect("the OpenAPI document round-trips")
+}
+
+/// No text may hold U+0000 (PostgreSQL cannot store it): every free-form string says so.
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+fn forbid_nul(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            let constrained = ["pattern", "enum", "format", "const"].iter().any(|k| map.contains_key(*k));
+            if is_string && !constrained {
+                map.insert("pattern".to_owned(), NO_NUL.into());
+            }
+            map.values_mut().for_each(forbid_nul);
+        }
+        Value::Array(items) => items.iter_mut().for_each(forbid_nul),
+        _ => {}
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`.

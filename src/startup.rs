@@ -8,6 +8,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use futures_util::future::{ready, Either};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
@@ -117,7 +118,7 @@ fn serve(
     let (limit, if_match) = (BodyLimit(settings.body_limit), RequireIfMatch(settings.require_if_match));
     let server = HttpServer::new(move || {
         let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
-        with_plumbing(app)
+        with_plumbing(app, table.clone())
             .app_data(state.clone())
             .app_data(auth.clone())
             .app_data(table.clone())
@@ -140,9 +141,10 @@ async fn redirect(to: &'static str) -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, to)).finish()
 }
 
-/// Request tracing with an id per request, echoed as `X-Request-Id`.
+/// Undocumented query parameters refused; request tracing with an id per request, echoed as `X-Request-Id`.
 fn with_plumbing<T>(
     app: App<T>,
+    table: web::Data<RouteTable>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -161,7 +163,14 @@ where
             InitError = (),
         > + 'static,
 {
-    app.wrap_fn(|req, srv| {
+    app.wrap_fn(move |req, srv| {
+        use actix_web::dev::Service;
+        match table.check_query(req.method().as_str(), req.path(), req.query_string()) {
+            Ok(()) => Either::Left(srv.call(req)),
+            Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
+        }
+    })
+    .wrap_fn(|req, srv| {
         use actix_web::dev::Service;
         let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
         let response = srv.call(req);

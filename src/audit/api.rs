@@ -89,9 +89,8 @@ impl TryFrom<AuditEventRow> for AuditEvent {
 
 /// Filters for the audit trail.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams, Validate)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct EventQuery {
+pub struct EventFilter {
     /// Kind of resource, e.g. `consignee`.
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
@@ -104,6 +103,8 @@ pub struct EventQuery {
     #[validate(length(max = 200))]
     #[param(max_length = 200)]
     pub actor: Option<String>,
+    /// The consignee the events concern (its records included), even after it was deleted.
+    pub consignee_id: Option<uuid::Uuid>,
     /// Action, e.g. `consignee.status_changed`.
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
@@ -112,23 +113,19 @@ pub struct EventQuery {
     pub from: Option<DateTime<Utc>>,
     /// Events before this instant (RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
-/// Page parameters for a consignee's history.
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+/// Paging through events in `seq` order.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams, Validate)]
 #[into_params(parameter_in = Query)]
-pub struct HistoryQuery {
+pub struct SeqPage {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    /// `next_cursor` of the previous page: events after this `seq`.
+    #[validate(range(min = 0, max = 9_007_199_254_740_991_i64))]
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
+    pub cursor: Option<i64>,
 }
 
 /// Why an event's `changes` are to be erased.
@@ -136,6 +133,7 @@ pub struct HistoryQuery {
 #[serde(deny_unknown_fields)]
 pub struct RedactRequest {
     /// The reason, e.g. the erasure request it answers.
+    #[serde(deserialize_with = "crate::http::body::trimmed")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000, example = "erasure request #2026-031 from the data subject")]
     pub reason: String,

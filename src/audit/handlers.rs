@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::api::{AuditEvent, EventQuery, HistoryQuery, RedactRequest, VerifyReport};
+use super::api::{AuditEvent, EventFilter, RedactRequest, SeqPage, VerifyReport};
 use super::store::{self, Filter};
 use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
@@ -12,23 +12,10 @@ use crate::http::{body, pagination};
 use crate::startup::AppState;
 use crate::validation;
 
-fn after_seq(cursor: Option<&str>) -> Result<i64, ApiError> {
-    match pagination::decode_cursor(cursor)? {
-        None => Ok(0),
-        Some(key) => {
-            key.parse().map_err(|_| ApiError::invalid("cursor", "format", "not a cursor returned by this list"))
-        }
-    }
-}
-
-async fn page(
-    state: &AppState,
-    filter: Filter,
-    limit: Option<i64>,
-    cursor: Option<&str>,
-) -> Result<pagination::Page<AuditEvent>, ApiError> {
-    let limit = pagination::limit(limit)?;
-    let after = after_seq(cursor)?;
+async fn page(state: &AppState, filter: Filter, page: SeqPage) -> Result<pagination::Page<AuditEvent>, ApiError> {
+    validation::check(&page)?;
+    let limit = pagination::limit(page.limit)?;
+    let after = page.cursor.unwrap_or(0);
     let rows = state.db.run(move |c| store::list(c, &filter, after, limit + 1)).await?;
     pagination::page(rows, limit, |r| r.seq.to_string(), AuditEvent::try_from)
 }
@@ -36,7 +23,7 @@ async fn page(
 /// List audit events.
 #[utoipa::path(
     tag = "audit",
-    params(EventQuery),
+    params(EventFilter, SeqPage),
     responses((status = 200, description = "A page of events, oldest first", body = pagination::Page<AuditEvent>))
 )]
 #[get("/audit/events")]
@@ -44,29 +31,29 @@ pub async fn list_events(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<EventQuery>,
+    query: web::Query<EventFilter>,
+    paging: web::Query<SeqPage>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAudit)?;
     let query = query.into_inner();
     validation::check(&query)?;
-    let (limit, cursor) = (query.limit, query.cursor.clone());
-    let page = page(&state, Filter { query, consignee_id: None }, limit, cursor.as_deref()).await?;
+    let page = page(&state, Filter { query, consignee_id: None }, paging.into_inner()).await?;
     Ok(pagination::respond(&req, &page))
 }
 
 /// Export audit events as CSV.
 ///
-/// Every event matching the filters (`limit` and `cursor` are ignored), oldest first.
+/// Every event matching the filters, oldest first.
 #[utoipa::path(
     tag = "audit",
-    params(EventQuery),
+    params(EventFilter),
     responses((status = 200, description = "The events as CSV", content_type = "text/csv", body = String))
 )]
 #[get("/audit/events/export")]
 pub async fn export_events(
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<EventQuery>,
+    query: web::Query<EventFilter>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAudit)?;
     let query = query.into_inner();
@@ -119,16 +106,17 @@ pub async fn redact(
     let input: RedactRequest = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let (seq, at) = (seq.into_inner(), state.clock.now());
-    let row = state.db.write(move |c| store::redact(c, &caller, at, seq, input.reason.trim())).await?;
+    let row = state.db.write(move |c| store::redact(c, &caller, at, seq, &input.reason)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(AuditEvent::try_from(row)?))
 }
 
 /// A consignee's history.
 ///
 /// Every recorded change to the consignee and to the records that belong to it, oldest first.
+/// Once a candidate is deleted, its history stays in `/audit/events?consignee_id=`.
 #[utoipa::path(
     tag = "audit",
-    params(("id" = Uuid, Path, description = "Consignee id"), HistoryQuery),
+    params(("id" = Uuid, Path, description = "Consignee id"), SeqPage),
     responses(
         (status = 200, description = "A page of events", body = pagination::Page<AuditEvent>),
         (status = 404, description = "No such consignee", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -140,18 +128,13 @@ pub async fn consignee_history(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
+    paging: web::Query<SeqPage>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAudit)?;
     let id = id.into_inner().to_string();
-    let known = state.db.run({
-        let id = id.clone();
-        move |c| store::has_history(c, &id)
-    });
-    if !known.await? {
-        return Err(ApiError::NotFound(format!("no consignee {id}")));
-    }
+    let existing = id.clone();
+    state.db.run(move |c| crate::consignees::store::get(c, &existing)).await?;
     let filter = Filter { consignee_id: Some(id), ..Filter::default() };
-    let page = page(&state, filter, query.limit, query.cursor.as_deref()).await?;
+    let page = page(&state, filter, paging.into_inner()).await?;
     Ok(pagination::respond(&req, &page))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::api::{EventQuery, VerifyReport};
+use super::api::{EventFilter, VerifyReport};
 use super::chain::{self, GENESIS};
 use super::model::AuditEventRow;
 use super::record::{append, Change};
@@ -16,7 +16,7 @@ use crate::error::ApiError;
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
     /// Field filters from the query string.
-    pub query: EventQuery,
+    pub query: EventFilter,
     /// Only events of this consignee (its history).
     pub consignee_id: Option<String>,
 }
@@ -48,17 +48,11 @@ pub fn list(
     if let Some(v) = q.to {
         query = query.filter(ae::at.lt(v.naive_utc()));
     }
-    if let Some(v) = &filter.consignee_id {
-        query = query.filter(ae::consignee_id.eq(v.clone()));
+    let consignee = filter.consignee_id.clone().or_else(|| q.consignee_id.map(|id| id.to_string()));
+    if let Some(v) = consignee {
+        query = query.filter(ae::consignee_id.eq(v));
     }
     Ok(query.order(ae::seq.asc()).limit(limit).load(conn)?)
-}
-
-/// Whether any event names `consignee_id`.
-pub fn has_history(conn: &mut DbConnection, consignee_id: &str) -> Result<bool, ApiError> {
-    let first: Option<i64> =
-        ae::table.select(ae::seq).filter(ae::consignee_id.eq(consignee_id)).first(conn).optional()?;
-    Ok(first.is_some())
 }
 
 const VERIFY_BATCH: i64 = 1000;

@@ -45,20 +45,30 @@ pub async fn me(caller: Caller) -> HttpResponse {
     })
 }
 
-/// Revoke one token (by `jti`) or every token of a subject issued so far (by `subject`).
+/// What a revocation covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationScope {
+    /// One token, named by its `jti`.
+    Token,
+    /// Every token issued to a subject up to now.
+    Subject,
+}
+
+/// Revoke one token or every token of a subject issued so far.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"subject": "contract-system", "reason": "service account key rotated"}))]
+#[schema(example = json!({"scope": "subject", "value": "contract-system", "reason": "service account key rotated"}))]
 pub struct RevocationRequest {
-    /// The `jti` of one token.
+    /// Whether `value` is a token id or a subject.
+    pub scope: RevocationScope,
+    /// The `jti` or the `sub` to revoke.
+    #[serde(deserialize_with = "crate::http::body::trimmed")]
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
-    pub jti: Option<String>,
-    /// A subject: every token issued to it up to now.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub subject: Option<String>,
+    pub value: String,
     /// Why.
+    #[serde(deserialize_with = "crate::http::body::trimmed")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
@@ -95,7 +105,7 @@ fn utc<S: serde::Serializer>(at: &chrono::NaiveDateTime, s: S) -> Result<S::Ok, 
     request_body = RevocationRequest,
     responses(
         (status = 201, description = "Revoked", body = Revocation),
-        (status = 422, description = "Name exactly one of jti and subject", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/revocations")]
@@ -109,9 +119,6 @@ pub async fn revoke(
     caller.require(Permission::Administer)?;
     let input: RevocationRequest = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
-    if input.jti.is_some() == input.subject.is_some() {
-        return Err(ApiError::invalid("jti", "one_of", "name exactly one of jti and subject"));
-    }
     let at = state.clock.now();
     let revocation = state.db.write(move |c| store(c, &caller, at, input)).await?;
     auth.revocations.invalidate();
@@ -124,12 +131,17 @@ fn store(
     at: DateTime<Utc>,
     input: RevocationRequest,
 ) -> Result<Revocation, ApiError> {
+    let value = Some(input.value);
+    let (jti, subject) = match input.scope {
+        RevocationScope::Token => (value, None),
+        RevocationScope::Subject => (None, value),
+    };
     let revocation = Revocation {
         id: uuid::Uuid::now_v7().to_string(),
-        jti: input.jti,
-        subject: input.subject,
+        jti,
+        subject,
         revoked_at: at.naive_utc(),
-        reason: input.reason.trim().to_owned(),
+        reason: input.reason,
         created_by: caller.sub.clone(),
     };
     diesel::insert_into(tr::table)
@@ -156,14 +168,13 @@ fn store(
 
 /// Paging for the revocation list.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RevocationQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<uuid::Uuid>,
 }
 
 /// List revocations.
@@ -181,7 +192,7 @@ pub async fn list_revocations(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?.unwrap_or_default();
+    let after = query.cursor.map(|id| id.to_string()).unwrap_or_default();
     let rows: Vec<Revocation> = state
         .db
         .run(move |c| Ok(tr::table.filter(tr::id.gt(after)).order(tr::id.asc()).limit(limit + 1).load(c)?))

@@ -6,7 +6,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-use crate::domain::{corporate_number, country};
+use crate::domain::corporate_number;
+use crate::domain::country::{self, CountryCode};
 use crate::error::{ApiError, FieldError};
 use crate::http::patch::{self, double_option};
 
@@ -71,9 +72,9 @@ pub struct Contact {
     #[validate(email(message = "is not an e-mail address"), length(max = 254))]
     #[schema(max_length = 254, format = "email", example = "privacy@example.co.jp")]
     pub email: Option<String>,
-    /// Telephone number: digits, spaces, `+`, `-`, parentheses.
+    /// Telephone number: an optional leading `+`, then digits, spaces, `-` and parentheses.
     #[validate(custom(function = "validate_phone"))]
-    #[schema(min_length = 3, max_length = 40, pattern = r"^\+?[0-9 ()\-]{3,40}$", example = "+81-3-1234-5678")]
+    #[schema(min_length = 3, max_length = 40, pattern = r"^\+?[ ()\-]*[0-9][0-9 ()\-]*$", example = "+81-3-1234-5678")]
     pub phone: Option<String>,
 }
 
@@ -108,7 +109,7 @@ pub struct ConsigneeInput {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(default = "default_country")]
     #[validate(custom(function = "validate_country"))]
-    #[schema(pattern = "^[A-Za-z]{2}$", example = "JP", default = "JP")]
+    #[schema(value_type = CountryCode, default = "JP")]
     pub country: String,
     /// Postal address.
     #[validate(length(min = 1, max = 500))]
@@ -165,12 +166,12 @@ fn validate_country(value: &str) -> Result<(), ValidationError> {
     Err(ValidationError::new("country").with_message("is not an ISO 3166-1 alpha-2 country code".into()))
 }
 
+/// Same rule as the documented pattern `^\+?[ ()\-]*[0-9][0-9 ()\-]*$`, 3–40 characters.
 fn validate_phone(value: &str) -> Result<(), ValidationError> {
-    let allowed = |c: char| c.is_ascii_digit() || " +-()".contains(c);
-    let ok = (3..=40).contains(&value.len())
-        && value.chars().all(allowed)
-        && !value[1..].contains('+')
-        && value.chars().any(|c| c.is_ascii_digit());
+    let rest = value.strip_prefix('+').unwrap_or(value);
+    let ok = (3..=40).contains(&value.chars().count())
+        && rest.chars().all(|c| c.is_ascii_digit() || " ()-".contains(c))
+        && rest.chars().any(|c| c.is_ascii_digit());
     if ok {
         return Ok(());
     }
@@ -191,7 +192,7 @@ pub struct ContactPatch {
     pub email: Option<Option<String>>,
     /// Telephone number.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 40, pattern = r"^\+?[0-9 ()\-]{3,40}$")]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 40, pattern = r"^\+?[ ()\-]*[0-9][0-9 ()\-]*$")]
     pub phone: Option<Option<String>>,
 }
 
@@ -219,7 +220,7 @@ pub struct ConsigneePatch {
     pub corporate_number: Option<Option<String>>,
     /// Country code (cannot be null).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = String, pattern = "^[A-Za-z]{2}$")]
+    #[schema(value_type = CountryCode)]
     pub country: Option<Option<String>>,
     /// Postal address.
     #[serde(default, deserialize_with = "double_option")]
@@ -275,9 +276,25 @@ impl ConsigneePatch {
 pub struct Consignee {
     /// Server-assigned id (UUID v7, so ids sort by creation).
     pub id: Uuid,
-    /// The writable fields.
-    #[serde(flatten)]
-    pub fields: ConsigneeInput,
+    /// Registered legal name.
+    pub legal_name: String,
+    /// Name in katakana.
+    pub name_kana: Option<String>,
+    /// Name in English.
+    pub name_en: Option<String>,
+    /// Japan's 13-digit corporate number.
+    pub corporate_number: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[schema(value_type = CountryCode)]
+    pub country: String,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Contact person.
+    pub contact: Option<Contact>,
+    /// Supervision risk tier.
+    pub risk_tier: RiskTier,
+    /// Free-form notes.
+    pub notes: Option<String>,
     /// Current status; changed only through `POST /consignees/{id}/status`.
     pub status: ConsigneeStatus,
     /// Reason given for the last status change.
@@ -305,6 +322,7 @@ pub struct StatusChange {
     /// Target status.
     pub status: ConsigneeStatus,
     /// Why (kept in the record and the audit trail).
+    #[serde(deserialize_with = "crate::http::body::trimmed")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
@@ -312,7 +330,6 @@ pub struct StatusChange {
 
 /// Filters and paging for the consignee list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ConsigneeQuery {
     /// Only this status.
@@ -321,7 +338,7 @@ pub struct ConsigneeQuery {
     pub risk_tier: Option<RiskTier>,
     /// Only this country (ISO 3166-1 alpha-2).
     #[validate(length(equal = 2))]
-    #[param(pattern = "^[A-Za-z]{2}$")]
+    #[param(value_type = Option<CountryCode>)]
     pub country: Option<String>,
     /// Substring of any of the names; case and full-/half-width forms fold alike.
     #[validate(length(min = 1, max = 200))]
@@ -331,5 +348,5 @@ pub struct ConsigneeQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    pub cursor: Option<Uuid>,
 }

@@ -8,7 +8,8 @@ use super::api::{Consignee, ConsigneeInput, ConsigneePatch, ConsigneeQuery, Stat
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
-use crate::http::{body, conditional, pagination};
+use crate::http::conditional::{self, IfMatch};
+use crate::http::{body, pagination};
 use crate::startup::AppState;
 use crate::validation;
 
@@ -72,7 +73,7 @@ pub async fn list(
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let after = query.cursor.map(|id| id.to_string());
     let rows = state.db.run(move |c| store::list(c, &query, after.as_deref(), limit + 1)).await?;
     let page = pagination::page(rows, limit, |r| r.id.clone(), |r| r.to_api())?;
     Ok(pagination::respond(&req, &page))
@@ -108,7 +109,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "consignees",
     params(("id" = Uuid, Path, description = "Consignee id"),
-        ("If-Match" = Option<String>, Header, description = "ETag the change applies to")),
+        IfMatch),
     request_body(content(
         (ConsigneePatch = "application/merge-patch+json"),
         (ConsigneePatch = "application/json"),
@@ -145,7 +146,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "consignees",
     params(("id" = Uuid, Path, description = "Consignee id"),
-        ("If-Match" = Option<String>, Header, description = "ETag the change applies to")),
+        IfMatch),
     request_body = StatusChange,
     responses(
         (status = 200, description = "The consignee in its new status", body = Consignee),
@@ -179,7 +180,7 @@ pub async fn change_status(
 #[utoipa::path(
     tag = "consignees",
     params(("id" = Uuid, Path, description = "Consignee id"),
-        ("If-Match" = Option<String>, Header, description = "ETag the deletion applies to")),
+        IfMatch),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),

@@ -87,9 +87,18 @@ impl ConsigneeRow {
 
     /// The consignee as the API shows it.
     pub fn to_api(&self) -> Result<Consignee, ApiError> {
+        let fields = self.input()?;
         Ok(Consignee {
             id: Uuid::parse_str(&self.id).map_err(ApiError::internal)?,
-            fields: self.input()?,
+            legal_name: fields.legal_name,
+            name_kana: fields.name_kana,
+            name_en: fields.name_en,
+            corporate_number: fields.corporate_number,
+            country: fields.country,
+            address: fields.address,
+            contact: fields.contact,
+            risk_tier: fields.risk_tier,
+            notes: fields.notes,
             status: self.status()?,
             status_reason: self.status_reason.clone(),
             status_changed_at: self.status_changed_at.map(|t| t.and_utc()),

@@ -114,9 +114,9 @@ pub fn update(
     patch: ConsigneePatch,
 ) -> Result<ConsigneeRow, ApiError> {
     let mut row = get(conn, id)?;
-    check_version(expected, row.version)?;
     let input = patch.apply(row.input()?)?.normalized();
     validation::check(&input)?;
+    check_version(expected, row.version)?;
     if input == row.input()? {
         return Ok(row);
     }
@@ -149,7 +149,7 @@ pub fn change_status(
     }
     let before = row.audit_view()?;
     row.status = change.status.as_str().to_owned();
-    row.status_reason = Some(change.reason.trim().to_owned());
+    row.status_reason = Some(change.reason);
     row.status_changed_at = Some(at.naive_utc());
     save(conn, caller, at, &mut row)?;
     record(conn, caller, at, &row, "status_changed", audit::diff(&before, &row.audit_view()?))?;

@@ -58,17 +58,35 @@ async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<we
     Ok(body.freeze())
 }
 
-/// Parses JSON into `T`: syntax errors are 400, shape errors 422 with the field's path.
+/// Parses JSON into `T`: syntax errors are 400; a NUL character or a shape error is 422 with the field's path.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "type", "the body must be a JSON object"));
+    }
+    if let Some(path) = nul_path(&value, "") {
+        let field = if path.is_empty() { "body".to_owned() } else { path };
+        return Err(ApiError::invalid(&field, "nul_character", "text may not contain the NUL character"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if !inner.is_data() {
-            return ApiError::BadRequest(format!("the body is not valid JSON: {inner}"));
-        }
-        ApiError::Validation(vec![field_error(&path, &inner.to_string())])
+        ApiError::Validation(vec![field_error(&path, &err.into_inner().to_string())])
     })
+}
+
+/// The path of the first string (or key) holding U+0000, which PostgreSQL cannot store.
+fn nul_path(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| nul_path(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => {
+            map.iter().find_map(|(k, v)| if k.contains('\0') { Some(join(k)) } else { nul_path(v, &join(k)) })
+        }
+        _ => None,
+    }
 }
 
 fn field_error(path: &str, message: &str) -> FieldError {
@@ -89,4 +107,9 @@ fn field_error(path: &str, message: &str) -> FieldError {
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = text.strip_prefix(start)?;
     rest.split(end).next()
+}
+
+/// Deserializes a string with surrounding whitespace removed, so length rules see the trimmed text.
+pub fn trimmed<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    <String as serde::Deserialize>::deserialize(de).map(|s| s.trim().to_owned())
 }

@@ -6,6 +6,15 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
+/// The `If-Match` header as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// ETag (`"version"`) the change applies to; 412 when the resource has moved on.
+    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|(W/)?"[0-9]+"|[0-9]+)$"#, example = "\"1\"")]
+    pub if_match: Option<String>,
+}
+
 /// Whether changes must carry `If-Match`.
 #[derive(Debug, Clone, Copy)]
 pub struct RequireIfMatch(pub bool);
@@ -25,12 +34,14 @@ pub fn expected_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     if value == "*" {
         return Ok(None);
     }
-    value
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::PreconditionFailed("If-Match does not name a version of this resource".to_owned()))
+    // A bare version number is accepted as well as the quoted ETag.
+    let tag = value.strip_prefix("W/").unwrap_or(value);
+    let digits = tag.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(tag);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::BadRequest("If-Match must be * or an ETag of this resource, e.g. \"3\"".to_owned()));
+    }
+    // A number too large to be a version names no version this resource has had.
+    digits.parse::<i64>().map(Some).map_err(|_| ApiError::PreconditionFailed(format!("no version {digits}")))
 }
 
 /// Fails with 412 when the stored version is not the one the client expected.

@@ -1,9 +1,10 @@
-//! Keyset pagination: opaque cursors, `{items, next_cursor}` and the `Link: rel="next"` header.
+//! Keyset pagination: `{items, next_cursor}` and the `Link: rel="next"` header.
+//!
+//! A cursor is the key of the last item of a page (an id or a sequence number); clients
+//! pass it back unchanged, and any well-typed key is a valid position.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -32,22 +33,6 @@ pub fn limit(value: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
-/// Encodes the key of the last item as an opaque cursor.
-pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(key.as_bytes())
-}
-
-/// Decodes a cursor made by [`encode_cursor`]; 400 when it was not.
-pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .map(Some)
-        .ok_or_else(|| ApiError::invalid("cursor", "format", "not a cursor returned by this list"))
-}
-
 /// Splits `limit + 1` fetched rows into a page, using `key` for the cursor.
 pub fn page<R, T>(
     mut rows: Vec<R>,
@@ -57,7 +42,7 @@ pub fn page<R, T>(
 ) -> Result<Page<T>, ApiError> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
+    let next_cursor = if more { rows.last().map(&key) } else { None };
     let items = rows.into_iter().map(map).collect::<Result<_, _>>()?;
     Ok(Page { items, next_cursor })
 }

@@ -162,8 +162,9 @@ async fn a_revoked_jti_is_refused_at_once_and_on_every_node() {
     let service_token = mint(&service);
     let me = |address: &str| app.client.get(format!("{address}/api/v1/auth/me")).bearer_auth(&service_token).send();
     assert_eq!(me(&other_node.address).await.unwrap().status(), 200, "the other node has cached the list");
-    let (status, revocation) =
-        app.post_json("/api/v1/auth/revocations", "admin", &json!({"jti": jti, "reason": "leaked"})).await;
+    let (status, revocation) = app
+        .post_json("/api/v1/auth/revocations", "admin", &json!({"scope": "token", "value": jti, "reason": "leaked"}))
+        .await;
     assert_eq!(status, 201, "{revocation}");
     assert_eq!(revocation["jti"], jti.as_str());
     refused(me(&app.address).await.unwrap()).await;
@@ -187,8 +188,13 @@ async fn a_revoked_jti_is_refused_at_once_and_on_every_node() {
 async fn revoking_a_subject_refuses_its_earlier_tokens_only() {
     let app = spawn_app().await;
     let old = token("departed", "privacy_officer");
-    let (status, _) =
-        app.post_json("/api/v1/auth/revocations", "admin", &json!({"subject": "departed", "reason": "left"})).await;
+    let (status, _) = app
+        .post_json(
+            "/api/v1/auth/revocations",
+            "admin",
+            &json!({"scope": "subject", "value": "departed", "reason": "left"}),
+        )
+        .await;
     assert_eq!(status, 201);
     let url = format!("{}/api/v1/auth/me", app.address);
     refused(app.client.get(&url).bearer_auth(&old).send().await.unwrap()).await;
@@ -196,7 +202,13 @@ async fn revoking_a_subject_refuses_its_earlier_tokens_only() {
     later.iat = Some(chrono::Utc::now().timestamp() + 2);
     let response = app.client.get(&url).bearer_auth(mint(&later)).send().await.unwrap();
     assert_eq!(response.status(), 200, "a token issued after the revocation works");
-    for body in [json!({"reason": "x"}), json!({"jti": "a", "subject": "b", "reason": "x"}), json!({"jti": "a"})] {
+    for body in [
+        json!({"reason": "x", "value": "a"}),
+        json!({"scope": "everyone", "value": "a", "reason": "x"}),
+        json!({"scope": "token", "value": "", "reason": "x"}),
+        json!({"scope": "token", "value": "a"}),
+        json!({"jti": "a", "reason": "x"}),
+    ] {
         let (status, _) = app.post_json("/api/v1/auth/revocations", "admin", &body).await;
         assert_eq!(status, 422, "{body}");
     }

@@ -77,6 +77,8 @@ async fn malformed_bodies_are_refused_with_the_right_status() {
     assert_eq!(error_fields(&problem(wrong_type, 422).await), ["legal_name"]);
     let missing = post().json(&json!({"country": "JP"})).send().await.unwrap();
     assert_eq!(error_fields(&problem(missing, 422).await), ["legal_name"]);
+    let nul = post().json(&json!({"legal_name": "A", "contact": {"name": "a\u{0}b"}})).send().await.unwrap();
+    assert_eq!(error_fields(&problem(nul, 422).await), ["contact.name"], "PostgreSQL cannot store NUL");
     let bad_enum = post().json(&json!({"legal_name": "A", "risk_tier": "extreme"})).send().await.unwrap();
     assert_eq!(error_fields(&problem(bad_enum, 422).await), ["risk_tier"]);
     assert!(app.all_consignees().await.is_empty());
@@ -202,6 +204,7 @@ async fn etags_give_304_and_a_stale_if_match_is_412() {
             .body(r#"{"notes": "changed"}"#)
     };
     assert_eq!(patch(&etag).send().await.unwrap().status(), 200);
+    problem(patch("version one").send().await.unwrap(), 400).await;
     let stale = problem(patch(&etag).send().await.unwrap(), 412).await;
     assert!(stale["detail"].as_str().unwrap().contains("version 2"));
     let (_, fetched) = app.get_json(&path).await;
