@@ -59,6 +59,9 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 
 /// Adds security and shared error responses to the operations of one path.
 fn decorate(path: &str, op: &mut Operation, has_body: bool) {
+    let params: Vec<_> = op.parameters.iter().flatten().collect();
+    let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let has_if_match = params.iter().any(|p| p.name == "If-Match");
     if path.starts_with(API_PREFIX) {
         op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
         add(op, "400", "Malformed request (query string, cursor or JSON)");
@@ -69,7 +72,11 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     if path.contains('{') {
         add(op, "404", "No such resource");
     }
-    let has_query = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query);
+    if has_if_match {
+        add(op, "409", "Changed by a concurrent request, or a state conflict; fetch and retry");
+        add(op, "412", "If-Match names a version the resource is not at");
+        add(op, "428", "If-Match is required (CR_REQUIRE_IF_MATCH) and missing");
+    }
     if has_body || has_query {
         add(op, "422", "Invalid fields, all listed");
     }

@@ -273,6 +273,16 @@ impl ConsigneePatch {
 
 /// A consignee as stored.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01a21e05-499e-71c8-8e2d-5e558e08dc15", "legal_name": "株式会社サンプル物流",
+    "name_kana": "カブシキガイシャサンプルブツリュウ", "name_en": "Sample Logistics Co., Ltd.",
+    "corporate_number": "7000012050002", "country": "JP", "address": "東京都中央区日本橋2-7-1",
+    "contact": {"name": "山田 太郎", "email": "privacy@example.co.jp", "phone": "+81-3-1234-5678"},
+    "risk_tier": "high", "notes": null, "status": "approved",
+    "status_reason": "Selection assessment 2026-11 passed; Privacy Mark holder",
+    "status_changed_at": "2026-11-20T01:00:00Z", "created_at": "2026-11-18T05:30:00Z",
+    "updated_at": "2026-11-20T01:00:00Z", "created_by": "alice", "updated_by": "privacy-office", "version": 3
+}))]
 pub struct Consignee {
     /// Server-assigned id (UUID v7, so ids sort by creation).
     pub id: Uuid,

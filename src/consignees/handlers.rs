@@ -86,7 +86,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/consignees/{id}")]
@@ -116,11 +115,8 @@ pub async fn get(
     )),
     responses(
         (status = 200, description = "The changed consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
-        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The corporate number is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/consignees/{id}")]
@@ -150,11 +146,8 @@ pub async fn update(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The consignee in its new status", body = Consignee),
-        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The transition is not allowed from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/consignees/{id}/status")]
@@ -183,10 +176,7 @@ pub async fn change_status(
         IfMatch),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such consignee", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a candidate, or records are attached", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is required", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/consignees/{id}")]

@@ -96,12 +96,28 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<ConsigneeRow, ApiError> 
     c::table.find(id).first(conn).optional()?.ok_or_else(|| ApiError::NotFound(format!("no consignee {id}")))
 }
 
-fn save(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, row: &mut ConsigneeRow) -> Result<(), ApiError> {
+/// Writes the changed row (bumping its version) and records the change against `before`.
+///
+/// The update only applies to the version that was read, so a concurrent writer that got in
+/// first (possible on PostgreSQL, where row reads do not lock) makes this one fail with 409.
+fn save(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    row: &mut ConsigneeRow,
+    before: serde_json::Value,
+    action: &str,
+) -> Result<(), ApiError> {
+    let read_version = row.version;
     row.updated_at = at.naive_utc();
     row.updated_by = caller.sub.clone();
     row.version += 1;
-    diesel::update(c::table.find(&row.id)).set(&*row).execute(conn)?;
-    Ok(())
+    let updated =
+        diesel::update(c::table.find(&row.id).filter(c::version.eq(read_version))).set(&*row).execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::Conflict("the consignee changed while this request ran; fetch it and retry".to_owned()));
+    }
+    record(conn, caller, at, row, action, audit::diff(&before, &row.audit_view()?))
 }
 
 /// Applies a merge patch to the fields of a consignee at `expected` version.
@@ -123,8 +139,7 @@ pub fn update(
     ensure_corporate_number_free(conn, input.corporate_number.as_deref(), id)?;
     let before = row.audit_view()?;
     row.set_fields(input);
-    save(conn, caller, at, &mut row)?;
-    record(conn, caller, at, &row, "updated", audit::diff(&before, &row.audit_view()?))?;
+    save(conn, caller, at, &mut row, before, "updated")?;
     Ok(row)
 }
 
@@ -151,8 +166,7 @@ pub fn change_status(
     row.status = change.status.as_str().to_owned();
     row.status_reason = Some(change.reason);
     row.status_changed_at = Some(at.naive_utc());
-    save(conn, caller, at, &mut row)?;
-    record(conn, caller, at, &row, "status_changed", audit::diff(&before, &row.audit_view()?))?;
+    save(conn, caller, at, &mut row, before, "status_changed")?;
     Ok(row)
 }
 

@@ -261,3 +261,34 @@ async fn wrong_methods_are_405_and_unknown_paths_404() {
     problem(response, 405).await;
     problem(app.request(Method::GET, "/api/v1/nothing-here", "admin").send().await.unwrap(), 404).await;
 }
+
+#[tokio::test]
+async fn concurrent_changes_to_one_version_let_exactly_one_win() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Race KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let mut racers = Vec::new();
+    for i in 0..6 {
+        let request = app
+            .request(Method::PATCH, &path, "procurement")
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", "\"1\"")
+            .body(json!({"notes": format!("writer {i}")}).to_string());
+        racers.push(tokio::spawn(async move { request.send().await.unwrap().status().as_u16() }));
+    }
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [200, 409, 412].contains(s)), "{statuses:?}");
+    let (_, fetched) = app.get_json(&path).await;
+    assert_eq!(fetched["version"], 2);
+    let (_, trail) = app
+        .get_json(&format!(
+            "/api/v1/audit/events?action=consignee.updated&resource_id={}",
+            created["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(trail["items"].as_array().unwrap().len(), 1, "one change, one event");
+}
