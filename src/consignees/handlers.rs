@@ -4,7 +4,8 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::api::{Consignee, ConsigneeInput, ConsigneePatch, ConsigneeQuery, StatusChange};
+use super::api::{Consignee, ConsigneeInput, ConsigneeQuery, StatusChange};
+use super::patch::ConsigneePatch;
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod handlers;
 pub mod model;
+pub mod patch;
 pub mod status;
 pub mod store;
 

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::api::{ConsigneeInput, ConsigneePatch, ConsigneeQuery, ConsigneeStatus, StatusChange};
+use super::api::{ConsigneeInput, ConsigneeQuery, ConsigneeStatus, StatusChange};
 use super::model::ConsigneeRow;
+use super::patch::ConsigneePatch;
 use super::status;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
