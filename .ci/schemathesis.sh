@@ -19,7 +19,8 @@ fi
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export DATABASE_URL="sqlite://$work/fuzz.db" CR_DATA_DIR="$work/data" CR_BIND="127.0.0.1:$port" \
+# ST_DATABASE_URL runs the server on PostgreSQL (an empty database); SQLite by default.
+export DATABASE_URL="${ST_DATABASE_URL:-sqlite://$work/fuzz.db}" CR_DATA_DIR="$work/data" CR_BIND="127.0.0.1:$port" \
   CR_JWT_SECRET="schemathesis-secret-0123456789abcdefghij" CR_LOG=warn
 "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
@@ -41,5 +42,5 @@ token=$("$BIN" token --sub schemathesis --role admin --ttl 2h 2>/dev/null)
   --request-timeout 10 \
   --workers 1 \
   --no-color \
-  --report junit --report-dir target/schemathesis \
+  --report junit --report-dir "target/schemathesis/${ST_REPORT:-sqlite}" \
   "$@" || { echo "--- server log (last 40 lines)"; tail -n 40 "$work/server.log"; exit 1; }

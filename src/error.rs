@@ -147,17 +147,28 @@ impl ApiError {
     /// The problem document for this error.
     pub fn problem(&self) -> Problem {
         let (slug, title) = self.kind();
+        let errors = match self {
+            Self::Validation(errors) => Some(
+                errors
+                    .iter()
+                    .map(|e| FieldError::new(printable(&e.field), e.code.clone(), printable(&e.message)))
+                    .collect(),
+            ),
+            _ => None,
+        };
         Problem {
             problem_type: format!("/problems/{slug}"),
             title: title.to_owned(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
-            errors: match self {
-                Self::Validation(errors) => Some(errors.clone()),
-                _ => None,
-            },
+            detail: printable(&self.detail()),
+            errors,
         }
     }
+}
+
+/// Client-supplied names echoed in a problem, with NUL replaced (U+FFFD) so no response carries it.
+fn printable(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
 }
 
 impl ResponseError for ApiError {

@@ -158,7 +158,7 @@ fn validate_corporate_number(value: &str) -> Result<(), ValidationError> {
 }
 
 fn validate_country(value: &str) -> Result<(), ValidationError> {
-    if country::is_assigned(value) {
+    if country::is_assigned(&value.to_ascii_uppercase()) {
         return Ok(());
     }
     Err(ValidationError::new("country").with_message("is not an ISO 3166-1 alpha-2 country code".into()))
@@ -252,7 +252,7 @@ pub struct ConsigneeQuery {
     /// Only this risk tier.
     pub risk_tier: Option<RiskTier>,
     /// Only this country (ISO 3166-1 alpha-2).
-    #[validate(length(equal = 2))]
+    #[validate(custom(function = "validate_country"))]
     #[param(value_type = Option<CountryCode>)]
     pub country: Option<String>,
     /// Substring of any of the names; case and full-/half-width forms fold alike.

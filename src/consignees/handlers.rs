@@ -129,8 +129,8 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::EditRegister)?;
-    let expected = conditional::expected_version(&req)?;
     let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
+    let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let row = state.db.write(move |c| store::update(c, &caller, at, &id, expected, patch)).await?;
     Ok(conditional::resource(&req, row.version, &row.to_api()?))
@@ -160,9 +160,9 @@ pub async fn change_status(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::DecideConsigneeStatus)?;
-    let expected = conditional::expected_version(&req)?;
     let change: StatusChange = body::json(&req, payload, body::JSON).await?;
     validation::check(&change)?;
+    let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let row = state.db.write(move |c| store::change_status(c, &caller, at, &id, expected, change)).await?;
     Ok(conditional::resource(&req, row.version, &row.to_api()?))

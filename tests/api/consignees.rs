@@ -79,6 +79,9 @@ async fn malformed_bodies_are_refused_with_the_right_status() {
     assert_eq!(error_fields(&problem(missing, 422).await), ["legal_name"]);
     let nul = post().json(&json!({"legal_name": "A", "contact": {"name": "a\u{0}b"}})).send().await.unwrap();
     assert_eq!(error_fields(&problem(nul, 422).await), ["contact.name"], "PostgreSQL cannot store NUL");
+    let nul_key = post().header("content-type", "application/json").body(r#"{"legal_name": "A", "x\u0000y": 1}"#);
+    let echoed = problem(nul_key.send().await.unwrap(), 422).await;
+    assert_eq!(error_fields(&echoed), ["x\u{FFFD}y"], "no response carries NUL");
     let bad_enum = post().json(&json!({"legal_name": "A", "risk_tier": "extreme"})).send().await.unwrap();
     assert_eq!(error_fields(&problem(bad_enum, 422).await), ["risk_tier"]);
     assert!(app.all_consignees().await.is_empty());

@@ -112,4 +112,5 @@ async fn bad_list_parameters_are_refused() {
     assert!(unknown["detail"].as_str().unwrap().contains("colour"));
     problem(get("q=a%00b").await.unwrap(), 400).await;
     assert_eq!(error_fields(&problem(get("country=JPN").await.unwrap(), 422).await), ["country"]);
+    assert_eq!(error_fields(&problem(get("country=XX").await.unwrap(), 422).await), ["country"]);
 }
