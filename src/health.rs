@@ -41,8 +41,10 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     let pending = state
         .db
         .run(|conn| {
-            migrations::has_pending(conn)
-                .map_err(|e| ApiError::Unavailable(format!("cannot read the migration state: {e}")))
+            migrations::has_pending(conn).map_err(|e| {
+                tracing::warn!(error = %e, "cannot read the migration state");
+                ApiError::Unavailable("cannot read the migration state of the database".to_owned())
+            })
         })
         .await?;
     if pending {

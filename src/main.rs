@@ -105,7 +105,7 @@ fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: 
     let keys = KeyMaterial::load(settings, embedded)?;
     let mut claims = Claims::new(sub, role.as_str(), name, ttl);
     claims.iss = settings.jwt_issuer.clone();
-    claims.aud = settings.jwt_audience.clone();
+    claims.aud = settings.jwt_audience.clone().map(serde_json::Value::String);
     println!("{}", keys.mint(&claims)?);
     eprintln!("use it as: Authorization: Bearer <token> (valid for {})", humantime::format_duration(ttl));
     Ok(())
@@ -115,7 +115,7 @@ async fn verify(settings: &Settings) -> Result<(), String> {
     let db = startup::open_database(settings).await?;
     let report = tokio::task::spawn_blocking(move || {
         let mut conn = db.get_blocking().map_err(|e| e.to_string())?;
-        audit::store::verify(&mut conn).map_err(|e| e.to_string())
+        audit::verify::verify(&mut conn).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())??;

@@ -15,7 +15,7 @@ pub struct AuditEvent {
     /// Position in the trail; gapless and increasing.
     #[schema(example = 42)]
     pub seq: i64,
-    /// When the change was committed.
+    /// When the change was made; never earlier than the previous event's `at`.
     pub at: DateTime<Utc>,
     /// Token subject of whoever made it.
     #[schema(example = "alice")]

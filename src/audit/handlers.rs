@@ -75,7 +75,7 @@ pub async fn export_events(
 #[get("/audit/verify")]
 pub async fn verify(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let report = state.db.run(store::verify).await?;
+    let report = state.db.run(super::verify::verify).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(report))
 }
 

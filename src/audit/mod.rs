@@ -7,6 +7,7 @@ pub mod handlers;
 pub mod model;
 pub mod record;
 pub mod store;
+pub mod verify;
 
 pub use record::{append, diff, Change};
 

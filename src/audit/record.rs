@@ -1,6 +1,6 @@
 //! Appending events to the chain, inside the caller's write transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::{Map, Value};
 
@@ -29,16 +29,18 @@ pub struct Change {
 /// Appends `change` to the chain; call inside the transaction that makes the change.
 pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, change: Change) -> Result<i64, ApiError> {
     dispatch::lock_audit_chain(conn)?;
-    let last: Option<(i64, String)> = audit_events::table
-        .select((audit_events::seq, audit_events::hash))
+    let last: Option<(i64, String, NaiveDateTime)> = audit_events::table
+        .select((audit_events::seq, audit_events::hash, audit_events::at))
         .order(audit_events::seq.desc())
         .first(conn)
         .optional()?;
-    let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
+    // `at` was read before the chain lock; never let time run backwards along `seq`.
+    let at = last.as_ref().map_or(at.naive_utc(), |(_, _, last_at)| at.naive_utc().max(*last_at));
+    let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |(seq, hash, _)| (seq + 1, hash));
     let changes = serde_json::to_string(&change.changes).map_err(ApiError::internal)?;
     let mut row = AuditEventRow {
         seq,
-        at: at.naive_utc(),
+        at,
         actor: caller.sub.clone(),
         actor_role: caller.role.as_str().to_owned(),
         action: change.action,

@@ -3,14 +3,16 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::api::{EventFilter, VerifyReport};
-use super::chain::{self, GENESIS};
+use super::api::EventFilter;
 use super::model::AuditEventRow;
 use super::record::{append, Change};
 use crate::auth::Caller;
 use crate::db::schema::audit_events as ae;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+
+/// The action of a redaction record; its `changes` name the `changes_sha256` it erased.
+pub const REDACTED: &str = "audit_event.redacted";
 
 /// Which events to list.
 #[derive(Debug, Default, Clone)]
@@ -55,52 +57,6 @@ pub fn list(
     Ok(query.order(ae::seq.asc()).limit(limit).load(conn)?)
 }
 
-const VERIFY_BATCH: i64 = 1000;
-
-/// Walks the whole chain and reports the first broken link.
-pub fn verify(conn: &mut DbConnection) -> Result<VerifyReport, ApiError> {
-    let mut prev_hash = GENESIS.to_owned();
-    let mut expected_seq = 1;
-    loop {
-        let rows: Vec<AuditEventRow> =
-            ae::table.filter(ae::seq.ge(expected_seq)).order(ae::seq.asc()).limit(VERIFY_BATCH).load(conn)?;
-        if rows.is_empty() {
-            let head = (expected_seq > 1).then_some(prev_hash);
-            return Ok(report(expected_seq - 1, None, head));
-        }
-        for row in rows {
-            if let Some(problem) = check_link(&row, expected_seq, &prev_hash) {
-                return Ok(report(expected_seq - 1, Some((row.seq, problem)), None));
-            }
-            prev_hash = row.hash;
-            expected_seq += 1;
-        }
-    }
-}
-
-fn check_link(row: &AuditEventRow, expected_seq: i64, prev_hash: &str) -> Option<String> {
-    if row.seq != expected_seq {
-        return Some(format!("seq {expected_seq} is missing"));
-    }
-    if row.prev_hash != prev_hash {
-        return Some("prev_hash does not match the hash of the previous event".to_owned());
-    }
-    if chain::link_hash(prev_hash, &row.link()) != row.hash {
-        return Some("hash does not match the event's contents".to_owned());
-    }
-    match &row.changes {
-        Some(text) if chain::sha256_hex(text.as_bytes()) != row.changes_sha256 => {
-            Some("changes do not match changes_sha256".to_owned())
-        }
-        _ => None,
-    }
-}
-
-fn report(checked: i64, broken: Option<(i64, String)>, head_hash: Option<String>) -> VerifyReport {
-    let (first_broken_seq, problem) = broken.map_or((None, None), |(seq, p)| (Some(seq), Some(p)));
-    VerifyReport { valid: first_broken_seq.is_none(), events_checked: checked, first_broken_seq, problem, head_hash }
-}
-
 /// Erases the `changes` of event `seq` (the chain keeps their hash) and records the redaction.
 pub fn redact(
     conn: &mut DbConnection,
@@ -114,10 +70,11 @@ pub fn redact(
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::NotFound(format!("no audit event {seq}")))?;
-    if row.redacted_at.is_some() {
-        return Err(ApiError::Conflict(format!("audit event {seq} is already redacted")));
+    if row.action == REDACTED {
+        return Err(ApiError::Conflict("a redaction record holds no personal data and is not redactable".to_owned()));
     }
-    diesel::update(ae::table.find(seq))
+    // Only an unredacted event is changed, so two concurrent redactions cannot both apply.
+    let updated = diesel::update(ae::table.find(seq).filter(ae::redacted_at.is_null()))
         .set((
             ae::changes.eq(None::<String>),
             ae::redacted_at.eq(Some(at.naive_utc())),
@@ -125,8 +82,11 @@ pub fn redact(
             ae::redaction_reason.eq(Some(reason.to_owned())),
         ))
         .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::Conflict(format!("audit event {seq} is already redacted")));
+    }
     let change = Change {
-        action: "audit_event.redacted".to_owned(),
+        action: REDACTED.to_owned(),
         resource_type: "audit_event",
         resource_id: seq.to_string(),
         consignee_id: row.consignee_id.clone(),

@@ -11,6 +11,7 @@ use validator::Validate;
 use super::permissions::{permissions_of, Permission, Role};
 use super::Caller;
 use crate::audit::{self, Change};
+use crate::clock::{Clock, SystemClock};
 use crate::db::schema::token_revocations as tr;
 use crate::error::{ApiError, Problem};
 use crate::http::{body, pagination};
@@ -140,7 +141,8 @@ fn store(
         id: uuid::Uuid::now_v7().to_string(),
         jti,
         subject,
-        revoked_at: at.naive_utc(),
+        // Tokens carry wall-clock `iat`, so the revocation moment is wall-clock time too.
+        revoked_at: SystemClock.now().naive_utc(),
         reason: input.reason,
         created_by: caller.sub.clone(),
     };

@@ -26,6 +26,9 @@ impl KeyMaterial {
     /// Resolves the key from settings; on SQLite an absent HS256 secret is generated once.
     pub fn load(settings: &Settings, embedded: bool) -> Result<Self, String> {
         match settings.jwt_algorithm {
+            JwtAlgorithm::Hs256 if settings.jwt_public_key_file.is_some() => {
+                Err("CR_JWT_PUBLIC_KEY_FILE is set but CR_JWT_ALGORITHM is HS256; set it to RS256 or ES256".to_owned())
+            }
             JwtAlgorithm::Hs256 => {
                 let secret = match &settings.jwt_secret {
                     Some(s) => s.clone().into_bytes(),

@@ -82,6 +82,10 @@ impl FromRequest for Caller {
             if claims.sub.trim().is_empty() {
                 return Err(ApiError::Unauthorized("the token lacks a subject".to_owned()));
             }
+            let latest_iat = chrono::Utc::now().timestamp() + token::LEEWAY_SECS as i64;
+            if claims.iat.is_some_and(|iat| iat > latest_iat) {
+                return Err(ApiError::Unauthorized("the token claims to be issued in the future".to_owned()));
+            }
             if auth.revocations.is_revoked(&claims).await? {
                 return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
             }

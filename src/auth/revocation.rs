@@ -1,7 +1,8 @@
 //! Revoked tokens: stored in the database, cached on each node for a few seconds.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,10 @@ use super::token::Claims;
 use crate::db::schema::token_revocations;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
+
+/// Seconds after a subject revocation during which newly issued tokens are still refused,
+/// so an issuer whose clock runs a little ahead cannot slip a token past it.
+pub const REVOCATION_SKEW_SECS: i64 = 5;
 
 /// What is revoked at one moment.
 #[derive(Debug, Default)]
@@ -42,8 +47,9 @@ impl Snapshot {
         if claims.jti.as_ref().is_some_and(|j| self.jtis.contains(j)) {
             return true;
         }
-        // A subject revocation refuses every token issued up to that moment.
-        self.subjects.get(&claims.sub).is_some_and(|at| claims.iat.is_none_or(|iat| iat <= at.timestamp()))
+        // A subject revocation refuses every token issued up to that moment (plus clock skew).
+        let cutoff = |at: &DateTime<Utc>| at.timestamp() + REVOCATION_SKEW_SECS;
+        self.subjects.get(&claims.sub).is_some_and(|at| claims.iat.is_none_or(|iat| iat <= cutoff(at)))
     }
 }
 
@@ -51,13 +57,15 @@ impl Snapshot {
 pub struct Revocations {
     db: Db,
     lifetime: Duration,
-    cached: RwLock<Option<(Instant, std::sync::Arc<Snapshot>)>>,
+    cached: RwLock<Option<(Instant, Arc<Snapshot>)>>,
+    /// Bumped by every local revocation, so a load that started before it is not cached.
+    generation: AtomicU64,
 }
 
 impl Revocations {
     /// A cache over `db` that refreshes after `lifetime`.
     pub fn new(db: Db, lifetime: Duration) -> Self {
-        Self { db, lifetime, cached: RwLock::new(None) }
+        Self { db, lifetime, cached: RwLock::new(None), generation: AtomicU64::new(0) }
     }
 
     /// Whether `claims` names a revoked token.
@@ -67,20 +75,24 @@ impl Revocations {
 
     /// Drops the cache so this node sees a new revocation at once.
     pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut guard) = self.cached.write() {
             *guard = None;
         }
     }
 
-    async fn snapshot(&self) -> Result<std::sync::Arc<Snapshot>, ApiError> {
+    async fn snapshot(&self) -> Result<Arc<Snapshot>, ApiError> {
         if let Some((at, snapshot)) = self.cached.read().ok().and_then(|g| g.clone()) {
             if at.elapsed() < self.lifetime {
                 return Ok(snapshot);
             }
         }
-        let fresh = std::sync::Arc::new(self.db.run(Snapshot::load).await?);
+        let (generation, started) = (self.generation.load(Ordering::SeqCst), Instant::now());
+        let fresh = Arc::new(self.db.run(Snapshot::load).await?);
         if let Ok(mut guard) = self.cached.write() {
-            *guard = Some((Instant::now(), fresh.clone()));
+            if self.generation.load(Ordering::SeqCst) == generation {
+                *guard = Some((started, fresh.clone()));
+            }
         }
         Ok(fresh)
     }

@@ -1,6 +1,5 @@
 //! Consignee endpoints.
 
-use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
@@ -44,11 +43,7 @@ pub async fn create(
     validation::check(&input)?;
     let at = state.clock.now();
     let row = state.db.write(move |c| store::create(c, &caller, at, input)).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location(&row.id)))
-        .insert_header((header::ETAG, conditional::etag(row.version)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(row.to_api()?))
+    Ok(conditional::created(location(&row.id), row.version, &row.to_api()?))
 }
 
 /// List consignees.
@@ -133,7 +128,7 @@ pub async fn update(
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let row = state.db.write(move |c| store::update(c, &caller, at, &id, expected, patch)).await?;
-    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+    Ok(conditional::written(row.version, &row.to_api()?))
 }
 
 /// Change a consignee's status.
@@ -165,7 +160,7 @@ pub async fn change_status(
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let row = state.db.write(move |c| store::change_status(c, &caller, at, &id, expected, change)).await?;
-    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+    Ok(conditional::written(row.version, &row.to_api()?))
 }
 
 /// Delete a candidate.

@@ -187,7 +187,13 @@ pub fn delete(
             row.status
         )));
     }
-    diesel::delete(c::table.find(id)).execute(conn)?;
+    // Only the version that was read, still a candidate: a concurrent approval wins (PostgreSQL).
+    let candidate = c::status.eq(ConsigneeStatus::Candidate.as_str());
+    let deleted =
+        diesel::delete(c::table.find(id).filter(c::version.eq(row.version)).filter(candidate)).execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::Conflict("the consignee changed while this request ran; fetch it and retry".to_owned()));
+    }
     record(conn, caller, at, &row, "deleted", serde_json::json!({ "before": row.audit_view()? }))
 }
 

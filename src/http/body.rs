@@ -101,7 +101,28 @@ fn field_error(path: &str, message: &str) -> FieldError {
         return FieldError::new(join(name), "required", "this field is required");
     }
     let field = if base.is_empty() { "body".to_owned() } else { base.to_owned() };
-    FieldError::new(field, "type", message)
+    FieldError::new(field, "type", public_message(message))
+}
+
+/// A serde message with the service's own type names replaced by what a client knows them as.
+pub fn public_message(message: &str) -> String {
+    let mut words = message.split(' ').peekable();
+    let mut out: Vec<String> = Vec::new();
+    while let Some(word) = words.next() {
+        let replaced = match word {
+            "struct" | "enum" if words.peek().is_some() => {
+                let name = words.next().unwrap_or_default();
+                let tail: String = name.chars().skip_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let noun = if word == "struct" { "an object" } else { "one of the documented values" };
+                format!("{noun}{tail}")
+            }
+            "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => "an integer".to_owned(),
+            "f32" | "f64" => "a number".to_owned(),
+            other => other.to_owned(),
+        };
+        out.push(replaced);
+    }
+    out.join(" ")
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {

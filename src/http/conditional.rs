@@ -1,7 +1,7 @@
 //! ETags from the row `version`, `If-None-Match` (304) and `If-Match` (412/428).
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -11,7 +11,7 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Header)]
 pub struct IfMatch {
     /// ETag (`"version"`) the change applies to; 412 when the resource has moved on.
-    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|(W/)?"[0-9]+"|[0-9]+)$"#, example = "\"1\"")]
+    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|"[0-9]+"|[0-9]+)$"#, example = "\"1\"")]
     pub if_match: Option<String>,
 }
 
@@ -34,11 +34,13 @@ pub fn expected_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     if value == "*" {
         return Ok(None);
     }
-    // A bare version number is accepted as well as the quoted ETag.
-    let tag = value.strip_prefix("W/").unwrap_or(value);
-    let digits = tag.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(tag);
+    // A bare version number is accepted as well as the quoted ETag; a weak ETag never
+    // matches in If-Match (RFC 9110 §13.1.1), so it is refused as malformed.
+    let digits = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::BadRequest("If-Match must be * or an ETag of this resource, e.g. \"3\"".to_owned()));
+        return Err(ApiError::BadRequest(
+            "If-Match must be * or a strong ETag of this resource, e.g. \"3\"".to_owned(),
+        ));
     }
     // A number too large to be a version names no version this resource has had.
     digits.parse::<i64>().map(Some).map_err(|_| ApiError::PreconditionFailed(format!("no version {digits}")))
@@ -54,6 +56,21 @@ pub fn check_version(expected: Option<i64>, current: i64) -> Result<(), ApiError
     }
 }
 
+fn single(mut response: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version))).insert_header((header::CACHE_CONTROL, "private, no-cache"));
+    response
+}
+
+/// A resource just created: 201 with its `Location` and ETag.
+pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
+    single(HttpResponse::Created(), version).insert_header((header::LOCATION, location)).json(body)
+}
+
+/// A resource just changed: 200 with its new ETag (a change is never answered with 304).
+pub fn written<T: Serialize>(version: i64, body: &T) -> HttpResponse {
+    single(HttpResponse::Ok(), version).json(body)
+}
+
 /// A single resource with its ETag, or 304 when the client's copy is current.
 pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> HttpResponse {
     let tag = etag(version);
@@ -62,11 +79,9 @@ pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> Http
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag || t.trim() == "*"));
-    let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response.insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, "private, no-cache"));
     if matches {
-        response.finish()
+        single(HttpResponse::NotModified(), version).finish()
     } else {
-        response.json(body)
+        single(HttpResponse::Ok(), version).json(body)
     }
 }

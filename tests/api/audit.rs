@@ -137,6 +137,23 @@ async fn tampering_is_found_at_exactly_the_changed_event() {
 }
 
 #[tokio::test]
+async fn erasing_changes_behind_the_apis_back_is_found() {
+    let app = spawn_app().await;
+    for name in ["One KK", "Two KK", "Three KK"] {
+        create_consignee(&app, name).await;
+    }
+    let (status, _) = app.post_json("/api/v1/audit/events/1/redact", "admin", &json!({"reason": "erasure"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(verify(&app).await["valid"], true, "a recorded redaction explains the erasure");
+    tamper(&app, "UPDATE audit_events SET changes = NULL WHERE seq = 2").await;
+    let report = verify(&app).await;
+    assert_eq!(report["first_broken_seq"], 2);
+    assert!(report["problem"].as_str().unwrap().contains("without a recorded redaction"));
+    let (again, _) = app.post_json("/api/v1/audit/events/4/redact", "admin", &json!({"reason": "x"})).await;
+    assert_eq!(again, 409, "a redaction record is not redactable");
+}
+
+#[tokio::test]
 async fn redaction_erases_personal_data_and_the_chain_still_verifies() {
     let app = spawn_app().await;
     let created = create_consignee(&app, "Personal KK").await;

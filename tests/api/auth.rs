@@ -35,7 +35,7 @@ fn tampered(token: &str) -> String {
 /// Asserts a 401 with the Bearer challenge; returns the detail.
 async fn refused(response: reqwest::Response) -> String {
     let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned());
-    assert_eq!(challenge.as_deref(), Some(r#"Bearer error="invalid_token""#));
+    assert_eq!(challenge.as_deref(), Some(r#"Bearer error="invalid_token""#), "status {}", response.status());
     problem(response, 401).await["detail"].as_str().unwrap().to_owned()
 }
 
@@ -48,7 +48,7 @@ async fn bad_tokens_are_401_and_change_nothing() {
     .await;
     let good = |c: &mut Claims| {
         c.iss = Some("https://idp.example".to_owned());
-        c.aud = Some("consignee-registry".to_owned());
+        c.aud = Some(json!("consignee-registry"));
     };
     let with = |edit: &dyn Fn(&mut Claims)| {
         let mut c = claims("admin");
@@ -80,7 +80,8 @@ async fn bad_tokens_are_401_and_change_nothing() {
         ("not yet valid", with(&|c| c.nbf = Some(now + 3600))),
         ("wrong issuer", with(&|c| c.iss = Some("https://evil.example".to_owned()))),
         ("no issuer", with(&|c| c.iss = None)),
-        ("wrong audience", with(&|c| c.aud = Some("another-service".to_owned()))),
+        ("wrong audience", with(&|c| c.aud = Some(json!("another-service")))),
+        ("issued in the future", with(&|c| c.iat = Some(now + 3600))),
         ("missing sub", no_sub),
         ("unknown role", with(&|c| c.role = "superuser".to_owned())),
         ("garbage", "not.a.token".to_owned()),
@@ -104,6 +105,9 @@ async fn bad_tokens_are_401_and_change_nothing() {
     refused(basic).await;
     let cookie = app.client.get(&url).header("cookie", format!("token={valid}")).send().await.unwrap();
     refused(cookie).await;
+    let listed = with(&|c| c.aud = Some(json!(["other-service", "consignee-registry"])));
+    let ok = app.client.get(&url).bearer_auth(listed).send().await.unwrap();
+    assert_eq!(ok.status(), 200, "an audience list naming this service passes (RFC 7519)");
     let ok = app.client.get(&url).bearer_auth(&valid).send().await.unwrap();
     assert_eq!(ok.status(), 200, "the same claims, properly signed, pass");
     let page: Value = ok.json().await.unwrap();
@@ -198,8 +202,11 @@ async fn revoking_a_subject_refuses_its_earlier_tokens_only() {
     assert_eq!(status, 201);
     let url = format!("{}/api/v1/auth/me", app.address);
     refused(app.client.get(&url).bearer_auth(&old).send().await.unwrap()).await;
+    let mut skewed = Claims::new("departed", "viewer", None, Duration::from_secs(600));
+    skewed.iat = Some(chrono::Utc::now().timestamp() + 3);
+    refused(app.client.get(&url).bearer_auth(mint(&skewed)).send().await.unwrap()).await;
     let mut later = Claims::new("departed", "viewer", None, Duration::from_secs(600));
-    later.iat = Some(chrono::Utc::now().timestamp() + 2);
+    later.iat = Some(chrono::Utc::now().timestamp() + 10);
     let response = app.client.get(&url).bearer_auth(mint(&later)).send().await.unwrap();
     assert_eq!(response.status(), 200, "a token issued after the revocation works");
     for body in [
@@ -269,6 +276,10 @@ async fn the_embedded_default_generates_and_keeps_a_private_secret() {
         assert!(error.contains("CR_JWT_SECRET"), "{error}");
         return;
     }
+    let mut confused = config.clone();
+    confused.jwt_public_key_file = Some(config.data_dir.join("idp.pem"));
+    let error = Application::build(confused).await.err().expect("a public key with HS256 is refused");
+    assert!(error.contains("CR_JWT_ALGORITHM"), "{error}");
     let first = Application::build(config.clone()).await.unwrap();
     let file = config.data_dir.join("jwt-secret");
     let secret = std::fs::read_to_string(&file).unwrap();

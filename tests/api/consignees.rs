@@ -75,6 +75,9 @@ async fn malformed_bodies_are_refused_with_the_right_status() {
     assert_eq!(error_fields(&problem(unknown, 422).await), ["colour"]);
     let wrong_type = post().json(&json!({"legal_name": 42})).send().await.unwrap();
     assert_eq!(error_fields(&problem(wrong_type, 422).await), ["legal_name"]);
+    let not_object = problem(post().json(&json!({"legal_name": "A", "contact": "x"})).send().await.unwrap(), 422).await;
+    let message = not_object["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("an object") && !message.contains("Contact"), "no internal type names: {message}");
     let missing = post().json(&json!({"country": "JP"})).send().await.unwrap();
     assert_eq!(error_fields(&problem(missing, 422).await), ["legal_name"]);
     let nul = post().json(&json!({"legal_name": "A", "contact": {"name": "a\u{0}b"}})).send().await.unwrap();
@@ -128,6 +131,9 @@ async fn unknown_and_invalid_ids_are_404() {
     problem(unknown, 404).await;
     let invalid = app.request(Method::GET, "/api/v1/consignees/not-a-uuid", "viewer").send().await.unwrap();
     problem(invalid, 404).await;
+    let seq = app.request(Method::POST, "/api/v1/audit/events/abc/redact", "admin").send().await.unwrap();
+    let detail = problem(seq, 404).await["detail"].as_str().unwrap().to_owned();
+    assert!(!detail.contains("i64"), "{detail}");
     let patch = app
         .request(Method::PATCH, "/api/v1/consignees/01900000-0000-7000-8000-000000000000", "procurement")
         .header("content-type", "application/merge-patch+json")
@@ -206,8 +212,11 @@ async fn etags_give_304_and_a_stale_if_match_is_412() {
             .header("if-match", tag.to_owned())
             .body(r#"{"notes": "changed"}"#)
     };
-    assert_eq!(patch(&etag).send().await.unwrap().status(), 200);
+    let changed = patch(&etag).header("if-none-match", "\"2\"").send().await.unwrap();
+    assert_eq!(changed.status(), 200, "a change is never answered 304");
+    assert_eq!(changed.headers()["etag"], "\"2\"");
     problem(patch("version one").send().await.unwrap(), 400).await;
+    problem(patch("W/\"1\"").send().await.unwrap(), 400).await;
     let stale = problem(patch(&etag).send().await.unwrap(), 412).await;
     assert!(stale["detail"].as_str().unwrap().contains("version 2"));
     let (_, fetched) = app.get_json(&path).await;
@@ -294,4 +303,26 @@ async fn concurrent_changes_to_one_version_let_exactly_one_win() {
         ))
         .await;
     assert_eq!(trail["items"].as_array().unwrap().len(), 1, "one change, one event");
+}
+
+#[tokio::test]
+async fn a_delete_racing_an_approval_never_deletes_an_approved_consignee() {
+    let app = spawn_app().await;
+    for round in 0..5 {
+        let created = create_consignee(&app, &format!("Contested {round} KK")).await;
+        let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+        let delete = app.request(Method::DELETE, &path, "admin").send();
+        let approve = app
+            .request(Method::POST, &format!("{path}/status"), "privacy_officer")
+            .json(&json!({"status": "approved", "reason": "race"}))
+            .send();
+        let (deleted, approved) = tokio::join!(delete, approve);
+        let (deleted, approved) = (deleted.unwrap().status().as_u16(), approved.unwrap().status().as_u16());
+        let (status, now) = app.get_json(&path).await;
+        match (deleted, approved) {
+            (204, 404 | 409) => assert_eq!(status, 404, "round {round}: deleted first, the approval found it gone"),
+            (409, 200) => assert_eq!((status, now["status"].as_str()), (200, Some("approved")), "round {round}"),
+            other => panic!("round {round}: unexpected {other:?}"),
+        }
+    }
 }
