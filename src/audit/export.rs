@@ -1,8 +1,9 @@
 //! CSV export of the trail, in batches so the database is read page by page.
 
+use super::api::EventFilter;
 use super::chain::format_at;
 use super::model::AuditEventRow;
-use super::store::{list, Filter};
+use super::store::list;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -25,7 +26,7 @@ const HEADER: [&str; 14] = [
 ];
 
 /// Every event matching `filter` as CSV with a header row.
-pub fn csv(conn: &mut DbConnection, filter: &Filter) -> Result<Vec<u8>, ApiError> {
+pub fn csv(conn: &mut DbConnection, filter: &EventFilter) -> Result<Vec<u8>, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADER).map_err(ApiError::internal)?;
     let mut after = 0;

@@ -5,14 +5,14 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::api::{AuditEvent, EventFilter, RedactRequest, SeqPage, VerifyReport};
-use super::store::{self, Filter};
+use super::store;
 use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
 use crate::http::{body, pagination};
 use crate::startup::AppState;
 use crate::validation;
 
-async fn page(state: &AppState, filter: Filter, page: SeqPage) -> Result<pagination::Page<AuditEvent>, ApiError> {
+async fn page(state: &AppState, filter: EventFilter, page: SeqPage) -> Result<pagination::Page<AuditEvent>, ApiError> {
     validation::check(&page)?;
     let limit = pagination::limit(page.limit)?;
     let after = page.cursor.unwrap_or(0);
@@ -37,7 +37,7 @@ pub async fn list_events(
     caller.require(Permission::ReadAudit)?;
     let query = query.into_inner();
     validation::check(&query)?;
-    let page = page(&state, Filter { query, consignee_id: None }, paging.into_inner()).await?;
+    let page = page(&state, query, paging.into_inner()).await?;
     Ok(pagination::respond(&req, &page))
 }
 
@@ -56,9 +56,8 @@ pub async fn export_events(
     query: web::Query<EventFilter>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAudit)?;
-    let query = query.into_inner();
-    validation::check(&query)?;
-    let filter = Filter { query, consignee_id: None };
+    let filter = query.into_inner();
+    validation::check(&filter)?;
     let csv = state.db.run(move |c| super::export::csv(c, &filter)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -131,10 +130,9 @@ pub async fn consignee_history(
     paging: web::Query<SeqPage>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAudit)?;
-    let id = id.into_inner().to_string();
-    let existing = id.clone();
-    state.db.run(move |c| crate::consignees::store::get(c, &existing)).await?;
-    let filter = Filter { consignee_id: Some(id), ..Filter::default() };
+    let id = id.into_inner();
+    state.db.run(move |c| crate::consignees::store::get(c, &id.to_string())).await?;
+    let filter = EventFilter { consignee_id: Some(id), ..EventFilter::default() };
     let page = page(&state, filter, paging.into_inner()).await?;
     Ok(pagination::respond(&req, &page))
 }

@@ -14,23 +14,13 @@ use crate::error::ApiError;
 /// The action of a redaction record; its `changes` name the `changes_sha256` it erased.
 pub const REDACTED: &str = "audit_event.redacted";
 
-/// Which events to list.
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    /// Field filters from the query string.
-    pub query: EventFilter,
-    /// Only events of this consignee (its history).
-    pub consignee_id: Option<String>,
-}
-
 /// Up to `limit` events after `after_seq`, in `seq` order.
 pub fn list(
     conn: &mut DbConnection,
-    filter: &Filter,
+    q: &EventFilter,
     after_seq: i64,
     limit: i64,
 ) -> Result<Vec<AuditEventRow>, ApiError> {
-    let q = &filter.query;
     let mut query = ae::table.filter(ae::seq.gt(after_seq)).into_boxed();
     if let Some(v) = &q.resource_type {
         query = query.filter(ae::resource_type.eq(v.clone()));
@@ -50,9 +40,8 @@ pub fn list(
     if let Some(v) = q.to {
         query = query.filter(ae::at.lt(v.naive_utc()));
     }
-    let consignee = filter.consignee_id.clone().or_else(|| q.consignee_id.map(|id| id.to_string()));
-    if let Some(v) = consignee {
-        query = query.filter(ae::consignee_id.eq(v));
+    if let Some(v) = q.consignee_id {
+        query = query.filter(ae::consignee_id.eq(v.to_string()));
     }
     Ok(query.order(ae::seq.asc()).limit(limit).load(conn)?)
 }

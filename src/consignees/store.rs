@@ -97,6 +97,11 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<ConsigneeRow, ApiError> 
     c::table.find(id).first(conn).optional()?.ok_or_else(|| ApiError::NotFound(format!("no consignee {id}")))
 }
 
+/// 409 for a write that lost a race with another change to the same consignee.
+fn changed_meanwhile() -> ApiError {
+    ApiError::Conflict("the consignee changed while this request ran; fetch it and retry".to_owned())
+}
+
 /// Writes the changed row (bumping its version) and records the change against `before`.
 ///
 /// The update only applies to the version that was read, so a concurrent writer that got in
@@ -116,7 +121,7 @@ fn save(
     let updated =
         diesel::update(c::table.find(&row.id).filter(c::version.eq(read_version))).set(&*row).execute(conn)?;
     if updated == 0 {
-        return Err(ApiError::Conflict("the consignee changed while this request ran; fetch it and retry".to_owned()));
+        return Err(changed_meanwhile());
     }
     record(conn, caller, at, row, action, audit::diff(&before, &row.audit_view()?))
 }
@@ -192,7 +197,7 @@ pub fn delete(
     let deleted =
         diesel::delete(c::table.find(id).filter(c::version.eq(row.version)).filter(candidate)).execute(conn)?;
     if deleted == 0 {
-        return Err(ApiError::Conflict("the consignee changed while this request ran; fetch it and retry".to_owned()));
+        return Err(changed_meanwhile());
     }
     record(conn, caller, at, &row, "deleted", serde_json::json!({ "before": row.audit_view()? }))
 }
