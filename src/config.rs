@@ -29,7 +29,7 @@ pub enum LogFormat {
 }
 
 /// Everything the server and the CLI commands read from their environment.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct Settings {
     /// Address to listen on.
     #[arg(long, env = "CR_BIND", default_value = "127.0.0.1:8080")]
@@ -82,6 +82,44 @@ pub struct Settings {
     /// Require `If-Match` on every change (428 without it).
     #[arg(long, env = "CR_REQUIRE_IF_MATCH", default_value_t = false)]
     pub require_if_match: bool,
+    /// Claim holding the role: a name, or a dotted path such as `realm_access.roles`; a string or an array.
+    #[arg(long, env = "CR_JWT_ROLE_CLAIM", default_value = "role")]
+    pub jwt_role_claim: String,
+    /// Longest token lifetime (`exp` − `iat`) accepted; also how long a revocation is kept in the cache.
+    #[arg(long, env = "CR_JWT_MAX_TTL", default_value = "90d", value_parser = humantime::parse_duration)]
+    pub jwt_max_ttl: Duration,
+    /// PKCS#8 PEM Ed25519 key that signs audit checkpoints; generated under the data directory on SQLite when absent.
+    #[arg(long, env = "CR_AUDIT_SIGNING_KEY_FILE")]
+    pub audit_signing_key_file: Option<PathBuf>,
+    /// How often the server signs a checkpoint of the audit chain (`1d`: at each midnight of the
+    /// business time zone); `0s` turns automatic checkpoints off.
+    #[arg(long, env = "CR_AUDIT_CHECKPOINT_INTERVAL", default_value = "1d", value_parser = humantime::parse_duration)]
+    pub audit_checkpoint_interval: Duration,
+    /// The business time zone dates are judged in (IANA name).
+    #[arg(long, env = "CR_TIME_ZONE", default_value = "Asia/Tokyo")]
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// Secrets and database passwords never appear in debug output.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &crate::db::pool::redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("jwt_algorithm", &self.jwt_algorithm)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("jwt_public_key_file", &self.jwt_public_key_file)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_role_claim", &self.jwt_role_claim)
+            .field("jwt_max_ttl", &self.jwt_max_ttl)
+            .field("audit_signing_key_file", &self.audit_signing_key_file)
+            .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
+            .field("time_zone", &self.time_zone)
+            .field("require_if_match", &self.require_if_match)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {

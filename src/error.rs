@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[schema(example = json!({"field": "corporate_number", "code": "check_digit", "message": "the check digit does not match the other 12 digits"}))]
 pub struct FieldError {
     /// JSON path of the field, e.g. `contact.email`.
     #[schema(example = "corporate_number")]
@@ -28,6 +29,9 @@ impl FieldError {
 
 /// RFC 9457 problem details.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"type": "/problems/validation-failed", "title": "Validation failed", "status": 422,
+    "detail": "1 field is invalid", "errors": [{"field": "corporate_number", "code": "check_digit",
+    "message": "the check digit does not match the other 12 digits"}]}))]
 pub struct Problem {
     /// URI reference naming the problem type.
     #[serde(rename = "type")]

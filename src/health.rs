@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 
 use crate::db::migrations;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Probe answer.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ready"}))]
 pub struct Health {
     /// `ok` (process up) or `ready` (database reachable and migrated).
     #[schema(example = "ok")]
@@ -22,7 +23,7 @@ fn probe(status: &str) -> HttpResponse {
 }
 
 /// Liveness: the process is up.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Up", body = Health)))]
+#[utoipa::path(tag = "health", operation_id = "get_health", responses((status = 200, description = "Up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     probe("ok")
@@ -31,6 +32,7 @@ pub async fn healthz() -> HttpResponse {
 /// Readiness: the database is reachable and every migration is applied.
 #[utoipa::path(
     tag = "health",
+    operation_id = "get_readiness",
     responses(
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "Database unreachable or migrations pending", body = Problem, content_type = "application/problem+json"),

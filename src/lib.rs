@@ -11,6 +11,8 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod openapi;
+pub mod private_files;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod validation;

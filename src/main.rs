@@ -1,12 +1,15 @@
 //! The `consignee-registry` command: serve (default), migrate, openapi, token, audit verify.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use consignee_registry::audit::api::Expectation;
 use consignee_registry::auth::keys::KeyMaterial;
-use consignee_registry::auth::token::Claims;
+use consignee_registry::auth::token::{Claims, RoleClaim};
 use consignee_registry::auth::Role;
+use consignee_registry::clock::{SharedClock, SystemClock};
 use consignee_registry::config::Settings;
 use consignee_registry::db::pool::Backend;
 use consignee_registry::{audit, openapi, startup, telemetry};
@@ -53,8 +56,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain and report the first broken link (exit 1 when broken).
-    Verify,
+    /// Check the chain, its signed checkpoints and any kept heads; print the report (exit 1 when anything fails).
+    Verify {
+        /// A chain head kept from an earlier report or checkpoint, as `SEQ:HASH` (repeatable).
+        #[arg(long = "expect", value_name = "SEQ:HASH")]
+        expect: Vec<String>,
+    },
 }
 
 #[actix_web::main]
@@ -86,7 +93,7 @@ async fn main() -> ExitCode {
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Migrate => startup::open_database(&settings).await.map(|_| eprintln!("database is up to date")),
-        Command::Audit { command: AuditCommand::Verify } => verify(&settings).await,
+        Command::Audit { command: AuditCommand::Verify { expect } } => verify(&settings, &expect).await,
         _ => serve(settings).await,
     }
 }
@@ -103,7 +110,12 @@ async fn serve(settings: Settings) -> Result<(), String> {
 fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: Duration) -> Result<(), String> {
     let embedded = !Backend::from_url(&settings.database_url)?.is_postgres();
     let keys = KeyMaterial::load(settings, embedded)?;
+    if ttl > settings.jwt_max_ttl {
+        let max = humantime::format_duration(settings.jwt_max_ttl);
+        return Err(format!("--ttl is longer than the server accepts (CR_JWT_MAX_TTL = {max})"));
+    }
     let mut claims = Claims::new(sub, role.as_str(), name, ttl);
+    RoleClaim(settings.jwt_role_claim.clone()).set(&mut claims, role);
     claims.iss = settings.jwt_issuer.clone();
     claims.aud = settings.jwt_audience.clone().map(serde_json::Value::String);
     println!("{}", keys.mint(&claims)?);
@@ -111,18 +123,19 @@ fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: 
     Ok(())
 }
 
-async fn verify(settings: &Settings) -> Result<(), String> {
+async fn verify(settings: &Settings, expect: &[String]) -> Result<(), String> {
+    let expected = Expectation::parse_list(&expect.join(",")).map_err(|_| "--expect takes SEQ:HASH".to_owned());
+    let expected = if expect.is_empty() { Vec::new() } else { expected? };
     let db = startup::open_database(settings).await?;
-    let report = tokio::task::spawn_blocking(move || {
-        let mut conn = db.get_blocking().map_err(|e| e.to_string())?;
-        audit::verify::verify(&mut conn).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())??;
+    let clock: SharedClock = Arc::new(SystemClock);
+    let checkpointer = startup::open_checkpointer(settings, &db, &clock).await?;
+    let report = db
+        .run(move |conn| audit::verify::verify(conn, checkpointer.key(), &expected))
+        .await
+        .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
-    if report.valid {
-        Ok(())
-    } else {
-        Err(format!("audit chain broken at seq {}", report.first_broken_seq.unwrap_or_default()))
+    match report.problems.first() {
+        None => Ok(()),
+        Some(problem) => Err(format!("the audit trail does not verify: {}", problem.detail)),
     }
 }

@@ -105,6 +105,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// No text may hold U+0000 (PostgreSQL cannot store it): every free-form string says so.
 const NO_NUL: &str = "^[^\\u0000]*$";
+/// Text with a minimum length is trimmed before it is checked, so it must hold a character that
+/// is not white space (Rust's `char::is_whitespace`, listed out so every regex engine agrees).
+const NON_BLANK: &str =
+    "^[^\\u0000]*[^\\u0000\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$";
 
 fn forbid_nul(value: &mut serde_json::Value) {
     use serde_json::Value;
@@ -117,7 +121,8 @@ fn forbid_nul(value: &mut serde_json::Value) {
             };
             let constrained = ["pattern", "enum", "format", "const"].iter().any(|k| map.contains_key(*k));
             if is_string && !constrained {
-                map.insert("pattern".to_owned(), NO_NUL.into());
+                let trimmed = map.get("minLength").and_then(Value::as_u64).is_some_and(|n| n >= 1);
+                map.insert("pattern".to_owned(), if trimmed { NON_BLANK } else { NO_NUL }.into());
             }
             map.values_mut().for_each(forbid_nul);
         }

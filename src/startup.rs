@@ -5,15 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
-use futures_util::future::{ready, Either};
-use tracing_actix_web::{RequestId, TracingLogger};
+use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit::checkpoint::{self, Checkpointer};
+use crate::audit::keyring;
+use crate::audit::signing::SigningKey;
 use crate::auth::keys::KeyMaterial;
 use crate::auth::revocation::Revocations;
 use crate::auth::token::Verifier;
@@ -23,17 +25,10 @@ use crate::config::Settings;
 use crate::db::{migrations, Db};
 use crate::http::body::BodyLimit;
 use crate::http::conditional::RequireIfMatch;
-use crate::http::extractors;
-use crate::http::fallback::{self, RouteTable};
+use crate::http::route_table::RouteTable;
+use crate::http::{extractors, fallback, normalize, query_guard, request_id};
 use crate::openapi::{self, API_PREFIX};
-
-/// What every handler shares.
-pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// The clock rules read "now" from.
-    pub clock: SharedClock,
-}
+use crate::state::AppState;
 
 /// Every documented route: the probes and the versioned API.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -49,7 +44,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub struct Application {
     port: u16,
     server: Server,
-    db: Db,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -61,7 +56,9 @@ impl Application {
     /// As [`Application::build`], with the clock given (tests fix "today").
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> Result<Self, String> {
         let db = open_database(&settings).await?;
-        let keys = KeyMaterial::load(&settings, !db.backend().is_postgres())?;
+        let embedded = !db.backend().is_postgres();
+        let keys = KeyMaterial::load(&settings, embedded)?;
+        let checkpointer = open_checkpointer(&settings, &db, &clock).await?;
         let auth = web::Data::new(Auth {
             verifier: Verifier::new(keys, &settings),
             revocations: Revocations::new(db.clone(), Duration::from_secs(settings.revocation_cache_secs)),
@@ -69,9 +66,12 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let state = web::Data::new(AppState { db: db.clone(), clock });
-        let server = serve(listener, &settings, state, auth).map_err(|e| format!("cannot start the server: {e}"))?;
-        Ok(Self { port, server, db })
+        let state =
+            web::Data::new(AppState { db: db.clone(), clock: clock.clone(), checkpointer: checkpointer.clone() });
+        let server =
+            serve(listener, &settings, state.clone(), auth).map_err(|e| format!("cannot start the server: {e}"))?;
+        checkpoint::spawn_schedule(checkpointer, db, clock);
+        Ok(Self { port, server, state })
     }
 
     /// The bound port (useful with port 0).
@@ -81,7 +81,12 @@ impl Application {
 
     /// The database the server uses.
     pub fn db(&self) -> &Db {
-        &self.db
+        &self.state.db
+    }
+
+    /// The state handlers share (tests drive scheduled work through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
@@ -105,6 +110,17 @@ pub async fn open_database(settings: &Settings) -> Result<Db, String> {
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Loads the checkpoint signing key and records its public half (a new key vouches for the old).
+pub async fn open_checkpointer(settings: &Settings, db: &Db, clock: &SharedClock) -> Result<Checkpointer, String> {
+    let key = SigningKey::load(settings, !db.backend().is_postgres())?;
+    let checkpointer = Checkpointer::new(key, settings.audit_checkpoint_interval, settings.time_zone);
+    let (signer, at) = (checkpointer.clone(), clock.now());
+    db.write(move |conn| keyring::register(conn, signer.key(), at))
+        .await
+        .map_err(|e| format!("cannot record the audit signing key: {e}"))?;
+    Ok(checkpointer)
 }
 
 fn serve(
@@ -141,7 +157,9 @@ async fn redirect(to: &'static str) -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, to)).finish()
 }
 
-/// Undocumented query parameters refused; request tracing with an id per request, echoed as `X-Request-Id`.
+/// Around the routes, outermost first: HEAD and trailing-slash normalization, the request id
+/// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, and the
+/// refusal of undocumented query parameters.
 fn with_plumbing<T>(
     app: App<T>,
     table: web::Data<RouteTable>,
@@ -163,24 +181,22 @@ where
             InitError = (),
         > + 'static,
 {
-    app.wrap_fn(move |req, srv| {
-        use actix_web::dev::Service;
-        match table.check_query(req.method().as_str(), req.path(), req.query_string()) {
-            Ok(()) => Either::Left(srv.call(req)),
-            Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
-        }
-    })
-    .wrap_fn(|req, srv| {
-        use actix_web::dev::Service;
-        let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-        let response = srv.call(req);
-        async move {
-            let mut response = response.await?;
-            if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    let guard = table.clone();
+    app.wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
+        .wrap(TracingLogger::<request_id::RootSpan>::new())
+        .wrap_fn(|req, srv| {
+            let id = request_id::assign(&req);
+            let response = srv.call(req);
+            async move {
+                let mut response = response.await?;
+                if let Ok(value) = HeaderValue::from_str(&id.0) {
+                    response.headers_mut().insert(request_id::HEADER, value);
+                }
+                Ok(response)
             }
-            Ok(response)
-        }
-    })
-    .wrap(TracingLogger::default())
+        })
+        .wrap_fn(move |mut req, srv| {
+            normalize::normalize(&mut req, &table);
+            srv.call(req)
+        })
 }

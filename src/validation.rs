@@ -4,6 +4,14 @@ use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKin
 
 use crate::error::{ApiError, FieldError};
 
+/// A text that is not only white space (for fields the server does not trim for you).
+pub fn non_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new("blank").with_message("must hold a character that is not white space".into()));
+    }
+    Ok(())
+}
+
 /// 422 listing every invalid field of `value`, if any.
 pub fn check<T: Validate>(value: &T) -> Result<(), ApiError> {
     value.validate().map_err(|errors| {

@@ -6,11 +6,23 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use uuid::Uuid;
+
+use super::checkpoint::CheckpointRow;
+use super::keyring::KeyRow;
 use super::model::AuditEventRow;
+use super::signing;
 use crate::error::ApiError;
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"seq": 42, "at": "2026-11-28T05:12:03.123456Z", "actor": "alice", "actor_role": "procurement",
+    "action": "consignee.updated", "resource_type": "consignee", "resource_id": "01a21e05-499e-71c8-8e2d-5e558e08dc15",
+    "consignee_id": "01a21e05-499e-71c8-8e2d-5e558e08dc15", "request_id": "contract-sync-2026-11-28-0042",
+    "changes": {"before": {"risk_tier": "medium"}, "after": {"risk_tier": "high"}},
+    "changes_sha256": "9c1b8f3e2d4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c",
+    "prev_hash": "0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f",
+    "hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e", "redaction": null}))]
 pub struct AuditEvent {
     /// Position in the trail; gapless and increasing.
     #[schema(example = 42)]
@@ -50,6 +62,7 @@ pub struct AuditEvent {
 
 /// Who erased an event's `changes`, when and why.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"at": "2026-11-28T06:00:00Z", "by": "admin", "reason": "erasure request #2026-031 from the data subject"}))]
 pub struct Redaction {
     /// When.
     pub at: DateTime<Utc>,
@@ -131,6 +144,7 @@ pub struct SeqPage {
 /// Why an event's `changes` are to be erased.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "erasure request #2026-031 from the data subject"}))]
 pub struct RedactRequest {
     /// The reason, e.g. the erasure request it answers.
     #[serde(deserialize_with = "crate::http::body::trimmed")]
@@ -141,15 +155,185 @@ pub struct RedactRequest {
 
 /// The result of walking the chain.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"valid": false, "events_checked": 41, "head_seq": 41, "head_hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e",
+    "checkpoints_checked": 3, "first_broken_seq": 42,
+    "problems": [{"seq": 42, "checkpoint_id": "019ac8a0-4d2e-7c3b-9f1a-2b3c4d5e6f70",
+        "detail": "event seq 42 is missing: checkpoint 019ac8a0-4d2e-7c3b-9f1a-2b3c4d5e6f70 signed at 2026-11-28T15:00:00.000000Z covers the chain up to seq 57"}]}))]
 pub struct VerifyReport {
-    /// True when every link holds.
+    /// True when every link, checkpoint and expectation holds.
     pub valid: bool,
-    /// How many events were checked.
+    /// How many events were checked (up to the first broken link).
     pub events_checked: i64,
-    /// `seq` of the first event whose link does not hold.
-    pub first_broken_seq: Option<i64>,
-    /// What is wrong with it.
-    pub problem: Option<String>,
-    /// `hash` of the last event (the chain head) when valid.
+    /// `seq` of the last event, when the whole chain was walked.
+    pub head_seq: Option<i64>,
+    /// `hash` of the last event (the chain head), when the whole chain was walked; keep it with
+    /// `head_seq` and pass them back as `expect` next time.
     pub head_hash: Option<String>,
+    /// How many stored checkpoints were checked.
+    pub checkpoints_checked: i64,
+    /// The lowest `seq` named by a problem.
+    pub first_broken_seq: Option<i64>,
+    /// Everything that does not hold, in `seq` order.
+    pub problems: Vec<VerifyProblem>,
+}
+
+/// One thing that does not hold.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"seq": 7, "checkpoint_id": null, "detail": "hash does not match the event's contents"}))]
+pub struct VerifyProblem {
+    /// The event concerned (for a missing event, the missing `seq`).
+    pub seq: Option<i64>,
+    /// The checkpoint concerned.
+    pub checkpoint_id: Option<String>,
+    /// What is wrong.
+    pub detail: String,
+}
+
+impl VerifyProblem {
+    /// A problem with the event at `seq`.
+    pub fn at(seq: i64, detail: String) -> Self {
+        Self { seq: Some(seq), checkpoint_id: None, detail }
+    }
+}
+
+/// `SEQ:HASH`: the chain must have `HASH` at `SEQ` (a head a caller kept from an earlier run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// The event.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+}
+
+impl Expectation {
+    /// The `SEQ:HASH` text.
+    pub fn text(&self) -> String {
+        format!("{}:{}", self.seq, self.hash)
+    }
+
+    /// Parses `SEQ:HASH[,SEQ:HASH…]`; 422 naming `expect` otherwise.
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, ApiError> {
+        text.split(',')
+            .map(|item| {
+                let (seq, hash) = item.trim().split_once(':').unwrap_or(("", ""));
+                let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                match seq.parse::<i64>() {
+                    Ok(seq) if seq >= 0 && hex => Ok(Self { seq, hash: hash.to_owned() }),
+                    _ => Err(ApiError::invalid(
+                        "expect",
+                        "format",
+                        "must be SEQ:HASH (64 lower-case hex digits), comma-separated",
+                    )),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Chain heads the caller kept, to check the chain against.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// `SEQ:HASH` pairs (comma-separated) from earlier reports or checkpoints kept outside the service.
+    #[param(
+        pattern = "^[0-9]{1,18}:[0-9a-f]{64}(,[0-9]{1,18}:[0-9a-f]{64})*$",
+        example = "41:5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e"
+    )]
+    pub expect: Option<String>,
+}
+
+/// A signed head of the audit chain.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019ac8a0-4d2e-7c3b-9f1a-2b3c4d5e6f70", "seq": 57,
+    "head_hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e", "at": "2026-11-28T15:00:00Z",
+    "key_id": "3f9a2c7d1e5b8a40", "signature": "k8Q0v6gH2m1sV2bQ0XnY3zq3xN6pP7Y1QnE0Zt5o0W9jJ8kq4b7YbUj1f2VvR3Yd0cS3mR6tN1aL5uQ8eW2hAw=="}))]
+pub struct Checkpoint {
+    /// Checkpoint id (UUID v7).
+    pub id: Uuid,
+    /// `seq` of the chain head it signs (0 for an empty chain).
+    pub seq: i64,
+    /// `hash` of the event at `seq`.
+    pub head_hash: String,
+    /// When it was signed.
+    pub at: DateTime<Utc>,
+    /// Id of the signing key (see `/audit/public-keys`).
+    pub key_id: String,
+    /// Ed25519 signature (base64) of `{"at":"<at, microseconds, Z>","head_hash":"…","key_id":"…","seq":N,"type":"audit_checkpoint"}`.
+    pub signature: String,
+}
+
+impl TryFrom<CheckpointRow> for Checkpoint {
+    type Error = ApiError;
+
+    fn try_from(row: CheckpointRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: Uuid::parse_str(&row.id).map_err(ApiError::internal)?,
+            seq: row.seq,
+            head_hash: row.head_hash,
+            at: row.at.and_utc(),
+            key_id: row.key_id,
+            signature: row.signature,
+        })
+    }
+}
+
+/// A public key that signs (or signed) checkpoints.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"key_id": "3f9a2c7d1e5b8a40", "algorithm": "Ed25519",
+    "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n",
+    "added_at": "2026-11-28T04:00:00Z", "current": true, "endorsed_by": null, "endorsement": null}))]
+pub struct PublicKey {
+    /// First 16 hex digits of the SHA-256 of the raw 32-byte key.
+    pub key_id: String,
+    /// Always `Ed25519`.
+    pub algorithm: String,
+    /// SubjectPublicKeyInfo PEM, for `openssl pkeyutl -verify`.
+    pub public_key_pem: String,
+    /// When the server first signed with it.
+    pub added_at: DateTime<Utc>,
+    /// True for the key the server signs with now.
+    pub current: bool,
+    /// The key that took over from this one and vouches for it.
+    pub endorsed_by: Option<String>,
+    /// That key's signature (base64) of `{"key_id":"…","public_key":"<raw key, base64>","type":"audit_key_endorsement"}`.
+    pub endorsement: Option<String>,
+}
+
+impl PublicKey {
+    /// The API view of a stored key; `current_id` is the key the server signs with.
+    pub fn from_row(row: KeyRow, current_id: &str) -> Self {
+        Self {
+            current: row.key_id == current_id,
+            public_key_pem: signing::public_key_pem(&row.public_key),
+            key_id: row.key_id,
+            algorithm: "Ed25519".to_owned(),
+            added_at: row.added_at.and_utc(),
+            endorsed_by: row.endorsed_by,
+            endorsement: row.endorsement,
+        }
+    }
+}
+
+/// Paging through checkpoints, oldest first.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckpointPage {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (a checkpoint id).
+    pub cursor: Option<Uuid>,
+}
+
+/// Paging through public keys in `key_id` order.
+#[derive(Debug, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct KeyPage {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (a key id).
+    #[validate(length(equal = 16))]
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    pub cursor: Option<String>,
 }

@@ -4,12 +4,13 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::api::{AuditEvent, EventFilter, RedactRequest, SeqPage, VerifyReport};
+use super::api::{AuditEvent, EventFilter, Expectation, RedactRequest, SeqPage, VerifyQuery, VerifyReport};
+use super::export::EventExport;
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
-use crate::http::{body, pagination};
-use crate::startup::AppState;
+use crate::http::{body, csv, pagination};
+use crate::state::AppState;
 use crate::validation;
 
 async fn page(state: &AppState, filter: EventFilter, page: SeqPage) -> Result<pagination::Page<AuditEvent>, ApiError> {
@@ -23,6 +24,7 @@ async fn page(state: &AppState, filter: EventFilter, page: SeqPage) -> Result<pa
 /// List audit events.
 #[utoipa::path(
     tag = "audit",
+    operation_id = "list_audit_events",
     params(EventFilter, SeqPage),
     responses((status = 200, description = "A page of events, oldest first", body = pagination::Page<AuditEvent>))
 )]
@@ -43,9 +45,11 @@ pub async fn list_events(
 
 /// Export audit events as CSV.
 ///
-/// Every event matching the filters, oldest first.
+/// Every event matching the filters, oldest first, streamed in batches: UTF-8 with a BOM,
+/// RFC 4180 quoting, formula-like cells prefixed with `'`.
 #[utoipa::path(
     tag = "audit",
+    operation_id = "export_audit_events",
     params(EventFilter),
     responses((status = 200, description = "The events as CSV", content_type = "text/csv", body = String))
 )]
@@ -58,23 +62,29 @@ pub async fn export_events(
     caller.require(Permission::ReadAudit)?;
     let filter = query.into_inner();
     validation::check(&filter)?;
-    let csv = state.db.run(move |c| super::export::csv(c, &filter)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"audit-events.csv\""))
-        .body(csv))
+    csv::respond(state.db.clone(), "audit-events.csv", EventExport::new(filter)).await
 }
 
-/// Verify the hash chain.
+/// Verify the audit chain.
+///
+/// Walks every link, checks the chain against every stored checkpoint (signature and hash) and
+/// against each `SEQ:HASH` in `expect`, and lists everything that does not hold.
 #[utoipa::path(
     tag = "audit",
-    responses((status = 200, description = "Whether every link holds, and the first that does not", body = VerifyReport))
+    operation_id = "verify_audit_chain",
+    params(VerifyQuery),
+    responses((status = 200, description = "Whether everything holds, and what does not", body = VerifyReport))
 )]
 #[get("/audit/verify")]
-pub async fn verify(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn verify(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let report = state.db.run(super::verify::verify).await?;
+    let expected = query.expect.as_deref().map(Expectation::parse_list).transpose()?.unwrap_or_default();
+    let checkpointer = state.checkpointer.clone();
+    let report = state.db.run(move |c| super::verify::verify(c, checkpointer.key(), &expected)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(report))
 }
 
@@ -84,6 +94,7 @@ pub async fn verify(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
 /// their hash and still verifies. The redaction is itself recorded.
 #[utoipa::path(
     tag = "audit",
+    operation_id = "redact_audit_event",
     params(("seq" = i64, Path, description = "Event sequence number", minimum = 1)),
     request_body = RedactRequest,
     responses(
@@ -115,6 +126,7 @@ pub async fn redact(
 /// Once a candidate is deleted, its history stays in `/audit/events?consignee_id=`.
 #[utoipa::path(
     tag = "audit",
+    operation_id = "list_consignee_history",
     params(("id" = Uuid, Path, description = "Consignee id"), SeqPage),
     responses(
         (status = 200, description = "A page of events", body = pagination::Page<AuditEvent>),

@@ -2,10 +2,14 @@
 
 pub mod api;
 pub mod chain;
-mod export;
+pub mod checkpoint;
+mod checkpoint_handlers;
+pub mod export;
 pub mod handlers;
+pub mod keyring;
 pub mod model;
 pub mod record;
+pub mod signing;
 pub mod store;
 pub mod verify;
 
@@ -16,6 +20,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::export_events)
         .service(handlers::list_events)
         .service(handlers::verify)
+        .service(checkpoint_handlers::create_checkpoint)
+        .service(checkpoint_handlers::list_checkpoints)
+        .service(checkpoint_handlers::list_public_keys)
         .service(handlers::redact)
         .service(handlers::consignee_history);
 }

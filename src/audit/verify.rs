@@ -1,18 +1,29 @@
-//! Walking the chain: every link, every `changes` hash, and a recorded redaction for every erasure.
+//! Walking the chain: every link, every `changes` hash, a recorded redaction for every erasure,
+//! and the chain's hash at every signed checkpoint and at every `SEQ:HASH` the caller kept.
 
 use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
-use super::api::VerifyReport;
+use super::api::{Expectation, VerifyProblem, VerifyReport};
 use super::chain::{self, GENESIS};
+use super::checkpoint::{self, CheckpointRow};
+use super::keyring;
 use super::model::AuditEventRow;
+use super::signing::{self, SigningKey};
 use super::store::REDACTED;
 use crate::db::schema::audit_events as ae;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
 const BATCH: i64 = 1000;
+
+/// A hash the chain must have at a seq: from a checkpoint whose signature holds, or from the caller.
+struct Anchor {
+    hash: String,
+    checkpoint_id: Option<String>,
+    source: String,
+}
 
 /// What the walk has seen so far.
 struct Walk {
@@ -22,23 +33,43 @@ struct Walk {
     erased: BTreeMap<i64, String>,
     /// Redaction records: erased seq → the hash they say was erased.
     redactions: HashMap<i64, String>,
+    anchors: BTreeMap<i64, Vec<Anchor>>,
+    problems: Vec<VerifyProblem>,
 }
 
-/// Walks the whole chain and reports the first event that does not hold.
-pub fn verify(conn: &mut DbConnection) -> Result<VerifyReport, ApiError> {
-    let mut walk =
-        Walk { prev_hash: GENESIS.to_owned(), next_seq: 1, erased: BTreeMap::new(), redactions: HashMap::new() };
+/// Walks the whole chain and reports everything that does not hold.
+pub fn verify(conn: &mut DbConnection, key: &SigningKey, expected: &[Expectation]) -> Result<VerifyReport, ApiError> {
+    let checkpoints = checkpoint::all(conn)?;
+    let trusted = keyring::trusted(&keyring::all(conn)?, &key.key_id, &key.public_key());
+    let mut walk = Walk {
+        prev_hash: GENESIS.to_owned(),
+        next_seq: 1,
+        erased: BTreeMap::new(),
+        redactions: HashMap::new(),
+        anchors: BTreeMap::new(),
+        problems: Vec::new(),
+    };
+    for cp in &checkpoints {
+        walk.add_checkpoint(cp, &trusted);
+    }
+    for e in expected {
+        let anchor = Anchor { hash: e.hash.clone(), checkpoint_id: None, source: format!("the expected {}", e.text()) };
+        walk.anchors.entry(e.seq).or_default().push(anchor);
+    }
+    walk.check_anchors(0, GENESIS);
     loop {
         let rows: Vec<AuditEventRow> =
             ae::table.filter(ae::seq.ge(walk.next_seq)).order(ae::seq.asc()).limit(BATCH).load(conn)?;
         if rows.is_empty() {
-            return Ok(walk.finish());
+            return Ok(walk.finish(checkpoints.len() as i64));
         }
         for row in rows {
-            if let Some(problem) = check_link(&row, walk.next_seq, &walk.prev_hash) {
-                return Ok(report(walk.next_seq - 1, Some((row.seq, problem)), None));
+            if let Some((seq, problem)) = check_link(&row, walk.next_seq, &walk.prev_hash) {
+                walk.problems.push(VerifyProblem::at(seq, problem));
+                return Ok(walk.report(checkpoints.len() as i64, false));
             }
             walk.note(&row);
+            walk.check_anchors(row.seq, &row.hash);
             walk.prev_hash = row.hash;
             walk.next_seq += 1;
         }
@@ -46,6 +77,44 @@ pub fn verify(conn: &mut DbConnection) -> Result<VerifyReport, ApiError> {
 }
 
 impl Walk {
+    fn add_checkpoint(&mut self, cp: &CheckpointRow, trusted: &HashMap<String, String>) {
+        let problem = match trusted.get(&cp.key_id) {
+            None => Some(format!(
+                "checkpoint {} is signed by key {}, which the configured key does not vouch for",
+                cp.id, cp.key_id
+            )),
+            Some(pk) if !signing::verify(pk, cp.message().as_bytes(), &cp.signature) => {
+                Some(format!("checkpoint {} has a signature that does not verify", cp.id))
+            }
+            Some(_) => None,
+        };
+        match problem {
+            Some(detail) => {
+                self.problems.push(VerifyProblem { seq: Some(cp.seq), checkpoint_id: Some(cp.id.clone()), detail })
+            }
+            None => self.anchors.entry(cp.seq).or_default().push(Anchor {
+                hash: cp.head_hash.clone(),
+                checkpoint_id: Some(cp.id.clone()),
+                source: format!("checkpoint {} signed at {}", cp.id, chain::format_at(cp.at)),
+            }),
+        }
+    }
+
+    fn check_anchors(&mut self, seq: i64, hash: &str) {
+        for anchor in self.anchors.remove(&seq).unwrap_or_default() {
+            if anchor.hash != hash {
+                self.problems.push(VerifyProblem {
+                    seq: Some(seq),
+                    checkpoint_id: anchor.checkpoint_id,
+                    detail: format!(
+                        "the chain's hash at seq {seq} differs from {}: the events up to it were changed",
+                        anchor.source
+                    ),
+                });
+            }
+        }
+    }
+
     fn note(&mut self, row: &AuditEventRow) {
         match &row.changes {
             None => {
@@ -61,37 +130,60 @@ impl Walk {
         }
     }
 
-    fn finish(self) -> VerifyReport {
-        let checked = self.next_seq - 1;
-        let unexplained = self.erased.iter().find(|(seq, hash)| self.redactions.get(seq) != Some(hash));
-        match unexplained {
-            Some((seq, _)) => {
-                report(checked, Some((*seq, "changes were erased without a recorded redaction".to_owned())), None)
+    fn finish(mut self, checkpoints: i64) -> VerifyReport {
+        let missing = self.next_seq;
+        for (seq, anchors) in std::mem::take(&mut self.anchors) {
+            for anchor in anchors {
+                self.problems.push(VerifyProblem {
+                    seq: Some(missing),
+                    checkpoint_id: anchor.checkpoint_id,
+                    detail: format!(
+                        "event seq {missing} is missing: {} covers the chain up to seq {seq}",
+                        anchor.source
+                    ),
+                });
             }
-            None => report(checked, None, (checked > 0).then_some(self.prev_hash)),
+        }
+        let unexplained: Vec<i64> =
+            self.erased.iter().filter(|(seq, hash)| self.redactions.get(seq) != Some(hash)).map(|(s, _)| *s).collect();
+        for seq in unexplained {
+            self.problems.push(VerifyProblem::at(seq, "changes were erased without a recorded redaction".to_owned()));
+        }
+        self.report(checkpoints, true)
+    }
+
+    fn report(mut self, checkpoints: i64, complete: bool) -> VerifyReport {
+        self.problems.sort_by_key(|p| p.seq);
+        let checked = self.next_seq - 1;
+        let valid = self.problems.is_empty();
+        VerifyReport {
+            valid,
+            events_checked: checked,
+            head_seq: (complete && checked > 0).then_some(checked),
+            head_hash: (complete && checked > 0).then_some(self.prev_hash),
+            checkpoints_checked: checkpoints,
+            first_broken_seq: self.problems.iter().find_map(|p| p.seq),
+            problems: self.problems,
         }
     }
 }
 
-fn check_link(row: &AuditEventRow, expected_seq: i64, prev_hash: &str) -> Option<String> {
+/// The seq and reason of a link that does not hold; a gap names the missing seq.
+fn check_link(row: &AuditEventRow, expected_seq: i64, prev_hash: &str) -> Option<(i64, String)> {
     if row.seq != expected_seq {
-        return Some(format!("seq {expected_seq} is missing"));
+        return Some((
+            expected_seq,
+            format!("event seq {expected_seq} is missing (the next stored event is {})", row.seq),
+        ));
     }
-    if row.prev_hash != prev_hash {
-        return Some("prev_hash does not match the hash of the previous event".to_owned());
-    }
-    if chain::link_hash(prev_hash, &row.link()) != row.hash {
-        return Some("hash does not match the event's contents".to_owned());
-    }
-    match &row.changes {
-        Some(text) if chain::sha256_hex(text.as_bytes()) != row.changes_sha256 => {
-            Some("changes do not match changes_sha256".to_owned())
-        }
-        _ => None,
-    }
-}
-
-fn report(checked: i64, broken: Option<(i64, String)>, head_hash: Option<String>) -> VerifyReport {
-    let (first_broken_seq, problem) = broken.map_or((None, None), |(seq, p)| (Some(seq), Some(p)));
-    VerifyReport { valid: first_broken_seq.is_none(), events_checked: checked, first_broken_seq, problem, head_hash }
+    let problem = if row.prev_hash != prev_hash {
+        "prev_hash does not match the hash of the previous event"
+    } else if chain::link_hash(prev_hash, &row.link()) != row.hash {
+        "hash does not match the event's contents"
+    } else if row.changes.as_ref().is_some_and(|text| chain::sha256_hex(text.as_bytes()) != row.changes_sha256) {
+        "changes do not match changes_sha256"
+    } else {
+        return None;
+    };
+    Some((row.seq, problem.to_owned()))
 }

@@ -2,24 +2,22 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::permissions::{permissions_of, Permission, Role};
+use super::store::{self, Revocation, Target};
 use super::Caller;
-use crate::audit::{self, Change};
-use crate::clock::{Clock, SystemClock};
-use crate::db::schema::token_revocations as tr;
 use crate::error::{ApiError, Problem};
 use crate::http::{body, pagination};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::validation;
 
 /// The caller as the token describes it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"sub": "alice", "role": "procurement", "name": "Alice Tanaka",
+    "jti": "019ac8a0-4d2e-7c3b-9f1a-2b3c4d5e6f70", "permissions": ["read_register", "edit_register"]}))]
 pub struct Me {
     /// Token subject.
     pub sub: String,
@@ -34,7 +32,7 @@ pub struct Me {
 }
 
 /// Who am I.
-#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller", body = Me)))]
+#[utoipa::path(tag = "auth", operation_id = "get_me", responses((status = 200, description = "The caller", body = Me)))]
 #[get("/auth/me")]
 pub async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(Me {
@@ -49,6 +47,7 @@ pub async fn me(caller: Caller) -> HttpResponse {
 /// What a revocation covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(example = "subject")]
 pub enum RevocationScope {
     /// One token, named by its `jti`.
     Token,
@@ -75,34 +74,12 @@ pub struct RevocationRequest {
     pub reason: String,
 }
 
-/// A stored revocation.
-#[derive(Debug, Serialize, ToSchema, Queryable)]
-pub struct Revocation {
-    /// Revocation id.
-    pub id: String,
-    /// Revoked token id.
-    pub jti: Option<String>,
-    /// Revoked subject (tokens issued up to `revoked_at`).
-    pub subject: Option<String>,
-    /// When.
-    #[schema(value_type = DateTime<Utc>)]
-    #[serde(serialize_with = "utc")]
-    pub revoked_at: chrono::NaiveDateTime,
-    /// Why.
-    pub reason: String,
-    /// Who.
-    pub created_by: String,
-}
-
-fn utc<S: serde::Serializer>(at: &chrono::NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-    at.and_utc().serialize(s)
-}
-
 /// Revoke tokens.
 ///
 /// Takes effect on this node at once and on every node within the revocation cache lifetime.
 #[utoipa::path(
     tag = "auth",
+    operation_id = "create_revocation",
     request_body = RevocationRequest,
     responses(
         (status = 201, description = "Revoked", body = Revocation),
@@ -121,51 +98,15 @@ pub async fn revoke(
     let input: RevocationRequest = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let at = state.clock.now();
-    let revocation = state.db.write(move |c| store(c, &caller, at, input)).await?;
+    let value = Some(input.value);
+    let target = match input.scope {
+        RevocationScope::Token => Target { jti: value, subject: None },
+        RevocationScope::Subject => Target { jti: None, subject: value },
+    };
+    let max_ttl = auth.verifier.max_ttl();
+    let revocation = state.db.write(move |c| store::insert(c, &caller, at, target, input.reason, max_ttl)).await?;
     auth.revocations.invalidate();
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(revocation))
-}
-
-fn store(
-    conn: &mut crate::db::DbConnection,
-    caller: &Caller,
-    at: DateTime<Utc>,
-    input: RevocationRequest,
-) -> Result<Revocation, ApiError> {
-    let value = Some(input.value);
-    let (jti, subject) = match input.scope {
-        RevocationScope::Token => (value, None),
-        RevocationScope::Subject => (None, value),
-    };
-    let revocation = Revocation {
-        id: uuid::Uuid::now_v7().to_string(),
-        jti,
-        subject,
-        // Tokens carry wall-clock `iat`, so the revocation moment is wall-clock time too.
-        revoked_at: SystemClock.now().naive_utc(),
-        reason: input.reason,
-        created_by: caller.sub.clone(),
-    };
-    diesel::insert_into(tr::table)
-        .values((
-            tr::id.eq(&revocation.id),
-            tr::jti.eq(&revocation.jti),
-            tr::subject.eq(&revocation.subject),
-            tr::revoked_at.eq(revocation.revoked_at),
-            tr::reason.eq(&revocation.reason),
-            tr::created_by.eq(&revocation.created_by),
-        ))
-        .execute(conn)?;
-    let changes = serde_json::json!({ "after": { "jti": revocation.jti, "subject": revocation.subject, "reason": revocation.reason } });
-    let change = Change {
-        action: "token.revoked".to_owned(),
-        resource_type: "token_revocation",
-        resource_id: revocation.id.clone(),
-        consignee_id: None,
-        changes,
-    };
-    audit::append(conn, caller, at, change)?;
-    Ok(revocation)
 }
 
 /// Paging for the revocation list.
@@ -182,6 +123,7 @@ pub struct RevocationQuery {
 /// List revocations.
 #[utoipa::path(
     tag = "auth",
+    operation_id = "list_revocations",
     params(RevocationQuery),
     responses((status = 200, description = "A page of revocations, oldest first", body = pagination::Page<Revocation>))
 )]
@@ -195,10 +137,7 @@ pub async fn list_revocations(
     caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;
     let after = query.cursor.map(|id| id.to_string()).unwrap_or_default();
-    let rows: Vec<Revocation> = state
-        .db
-        .run(move |c| Ok(tr::table.filter(tr::id.gt(after)).order(tr::id.asc()).limit(limit + 1).load(c)?))
-        .await?;
+    let rows = state.db.run(move |c| store::list(c, after, limit + 1)).await?;
     let page = pagination::page(rows, limit, |r| r.id.clone(), Ok)?;
     Ok(pagination::respond(&req, &page))
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 
 use crate::config::{JwtAlgorithm, Settings};
+use crate::private_files;
 
 /// Shortest accepted HS256 secret.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -38,6 +39,13 @@ impl KeyMaterial {
                 Self::hs256(&secret)
             }
             JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => {
+                if settings.jwt_issuer.is_none() || settings.jwt_audience.is_none() {
+                    return Err(
+                        "CR_JWT_ISSUER and CR_JWT_AUDIENCE are required with RS256/ES256: without them any token \
+your identity provider issues for another application would be accepted (RFC 8725 §3.9, §3.11)"
+                            .to_owned(),
+                    );
+                }
                 let path = settings
                     .jwt_public_key_file
                     .as_ref()
@@ -82,21 +90,15 @@ impl KeyMaterial {
 /// Reads the generated secret, creating it (mode 0600) on first use.
 fn generated_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
     let path = data_dir.join(SECRET_FILE);
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        return Ok(existing.trim().as_bytes().to_vec());
+    if path.exists() {
+        let existing = private_files::read_secret(&path)?;
+        return Ok(String::from_utf8_lossy(&existing).trim().as_bytes().to_vec());
     }
-    std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    private_files::create_dir(data_dir)?;
     let mut bytes = [0u8; 48];
     aws_lc_rs::rand::fill(&mut bytes).map_err(|_| "no system randomness".to_owned())?;
     let secret = hex::encode(bytes);
-    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    private_files::write_new(&path, secret.as_bytes())?;
     tracing::info!(path = %path.display(), "generated a token secret");
     Ok(secret.into_bytes())
-}
-
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(contents.as_bytes())
 }

@@ -4,13 +4,13 @@ pub mod handlers;
 pub mod keys;
 pub mod permissions;
 pub mod revocation;
+pub mod store;
 pub mod token;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use tracing_actix_web::RequestId;
 
 use crate::error::ApiError;
 pub use permissions::{Permission, Role};
@@ -41,6 +41,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The server itself, for work it does on its own schedule or as a consequence of a change.
+    pub fn system() -> Self {
+        Self { sub: "system".to_owned(), role: Role::Admin, name: None, jti: None, request_id: None }
+    }
+
     /// 403 unless the caller's role holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if permission.granted_to(self.role) {
@@ -73,19 +78,10 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let auth = req.app_data::<web::Data<Auth>>().cloned();
         let token = bearer_token(req);
-        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let request_id = crate::http::request_id::of(req);
         Box::pin(async move {
             let auth = auth.ok_or_else(|| ApiError::internal("authentication is not configured"))?;
-            let claims = auth.verifier.verify(&token?)?;
-            let role = Role::parse(&claims.role)
-                .ok_or_else(|| ApiError::Unauthorized("the token's role is not one this service knows".to_owned()))?;
-            if claims.sub.trim().is_empty() {
-                return Err(ApiError::Unauthorized("the token lacks a subject".to_owned()));
-            }
-            let latest_iat = chrono::Utc::now().timestamp() + token::LEEWAY_SECS as i64;
-            if claims.iat.is_some_and(|iat| iat > latest_iat) {
-                return Err(ApiError::Unauthorized("the token claims to be issued in the future".to_owned()));
-            }
+            let (claims, role) = auth.verifier.authenticate(&token?)?;
             if auth.revocations.is_revoked(&claims).await? {
                 return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
             }

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// A caller's role; each role holds every right of the roles before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+#[schema(example = "procurement")]
 #[serde(rename_all = "snake_case")]
 #[clap(rename_all = "snake_case")]
 pub enum Role {
@@ -38,6 +39,7 @@ impl Role {
 /// Something a handler does that not every role may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(example = "edit_register")]
 pub enum Permission {
     /// Read consignees and their records.
     ReadRegister,

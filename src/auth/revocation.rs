@@ -1,55 +1,71 @@
-//! Revoked tokens: stored in the database, cached on each node for a few seconds.
+//! Revoked tokens: stored in the database, cached on each node for a few seconds. A refresh
+//! runs once at a time (waiting requests share it), loads only what committed since the last
+//! one, and drops revocations whose tokens have all expired.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
+use super::store::{self, CacheRow};
 use super::token::Claims;
-use crate::db::schema::token_revocations;
-use crate::db::{Db, DbConnection};
+use crate::db::Db;
 use crate::error::ApiError;
 
 /// Seconds after a subject revocation during which newly issued tokens are still refused,
 /// so an issuer whose clock runs a little ahead cannot slip a token past it.
 pub const REVOCATION_SKEW_SECS: i64 = 5;
 
-/// What is revoked at one moment.
-#[derive(Debug, Default)]
+/// What is revoked at one moment (each entry with the moment it may be forgotten), and the last
+/// audit `seq` loaded.
+#[derive(Debug, Clone)]
 struct Snapshot {
-    jtis: HashSet<String>,
-    subjects: HashMap<String, DateTime<Utc>>,
+    jtis: HashMap<String, Option<DateTime<Utc>>>,
+    /// Subject → (latest revocation, when it may be forgotten).
+    subjects: HashMap<String, (DateTime<Utc>, Option<DateTime<Utc>>)>,
+    last_seq: i64,
+}
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        // Rows from before seq was recorded carry 0: the first load starts below it.
+        Self { jtis: HashMap::new(), subjects: HashMap::new(), last_seq: -1 }
+    }
 }
 
 impl Snapshot {
-    fn load(conn: &mut DbConnection) -> Result<Self, ApiError> {
-        let rows: Vec<(Option<String>, Option<String>, chrono::NaiveDateTime)> = token_revocations::table
-            .select((token_revocations::jti, token_revocations::subject, token_revocations::revoked_at))
-            .load(conn)?;
-        let mut snapshot = Self::default();
-        for (jti, subject, at) in rows {
+    fn apply(&mut self, rows: Vec<CacheRow>) {
+        for (jti, subject, at, expires_at, seq) in rows {
+            let (at, expires_at) = (at.and_utc(), expires_at.map(|t| t.and_utc()));
             if let Some(jti) = jti {
-                snapshot.jtis.insert(jti);
+                self.jtis.insert(jti, expires_at);
             }
             if let Some(subject) = subject {
-                let at = at.and_utc();
-                let entry = snapshot.subjects.entry(subject).or_insert(at);
-                *entry = (*entry).max(at);
+                let entry = self.subjects.entry(subject).or_insert((at, expires_at));
+                if at >= entry.0 {
+                    *entry = (at, expires_at);
+                }
             }
+            self.last_seq = self.last_seq.max(seq);
         }
-        Ok(snapshot)
+    }
+
+    /// Forgets revocations whose tokens have all expired.
+    fn prune(&mut self, now: DateTime<Utc>) {
+        let live = |expires_at: &Option<DateTime<Utc>>| expires_at.is_none_or(|end| end > now);
+        self.jtis.retain(|_, expires_at| live(expires_at));
+        self.subjects.retain(|_, (_, expires_at)| live(expires_at));
     }
 
     fn revokes(&self, claims: &Claims) -> bool {
-        if claims.jti.as_ref().is_some_and(|j| self.jtis.contains(j)) {
+        if claims.jti.as_ref().is_some_and(|j| self.jtis.contains_key(j)) {
             return true;
         }
         // A subject revocation refuses every token issued up to that moment (plus clock skew).
         let cutoff = |at: &DateTime<Utc>| at.timestamp() + REVOCATION_SKEW_SECS;
-        self.subjects.get(&claims.sub).is_some_and(|at| claims.iat.is_none_or(|iat| iat <= cutoff(at)))
+        self.subjects.get(&claims.sub).is_some_and(|(at, _)| claims.iat.is_none_or(|iat| iat <= cutoff(at)))
     }
 }
 
@@ -57,15 +73,22 @@ impl Snapshot {
 pub struct Revocations {
     db: Db,
     lifetime: Duration,
-    cached: RwLock<Option<(Instant, Arc<Snapshot>)>>,
-    /// Bumped by every local revocation, so a load that started before it is not cached.
+    cached: RwLock<(Option<Instant>, Arc<Snapshot>)>,
+    refreshing: tokio::sync::Mutex<()>,
+    /// Bumped by every local revocation, so a load that started before it is not taken as fresh.
     generation: AtomicU64,
 }
 
 impl Revocations {
     /// A cache over `db` that refreshes after `lifetime`.
     pub fn new(db: Db, lifetime: Duration) -> Self {
-        Self { db, lifetime, cached: RwLock::new(None), generation: AtomicU64::new(0) }
+        Self {
+            db,
+            lifetime,
+            cached: RwLock::new((None, Arc::new(Snapshot::default()))),
+            refreshing: tokio::sync::Mutex::new(()),
+            generation: AtomicU64::new(0),
+        }
     }
 
     /// Whether `claims` names a revoked token.
@@ -73,27 +96,39 @@ impl Revocations {
         Ok(self.snapshot().await?.revokes(claims))
     }
 
-    /// Drops the cache so this node sees a new revocation at once.
+    /// Marks the cache stale so this node sees a new revocation at once.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut guard) = self.cached.write() {
-            *guard = None;
+            guard.0 = None;
         }
     }
 
+    /// The snapshot, and whether it is younger than the lifetime.
+    fn current(&self) -> (bool, Arc<Snapshot>) {
+        let guard = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        (guard.0.is_some_and(|at| at.elapsed() < self.lifetime), guard.1.clone())
+    }
+
     async fn snapshot(&self) -> Result<Arc<Snapshot>, ApiError> {
-        if let Some((at, snapshot)) = self.cached.read().ok().and_then(|g| g.clone()) {
-            if at.elapsed() < self.lifetime {
-                return Ok(snapshot);
-            }
+        if let (true, snapshot) = self.current() {
+            return Ok(snapshot);
         }
-        let (generation, started) = (self.generation.load(Ordering::SeqCst), Instant::now());
-        let fresh = Arc::new(self.db.run(Snapshot::load).await?);
-        if let Ok(mut guard) = self.cached.write() {
-            if self.generation.load(Ordering::SeqCst) == generation {
-                *guard = Some((started, fresh.clone()));
-            }
+        let _only_one = self.refreshing.lock().await;
+        let (fresh, base) = self.current();
+        if fresh {
+            return Ok(base);
         }
-        Ok(fresh)
+        let (generation, started, now) = (self.generation.load(Ordering::SeqCst), Instant::now(), Utc::now());
+        let after = base.last_seq;
+        let rows = self.db.run(move |c| store::load_since(c, after, now)).await?;
+        let mut next = (*base).clone();
+        next.apply(rows);
+        next.prune(now);
+        let next = Arc::new(next);
+        let mut guard = self.cached.write().unwrap_or_else(|e| e.into_inner());
+        let unchanged = self.generation.load(Ordering::SeqCst) == generation;
+        *guard = (unchanged.then_some(started), next.clone());
+        Ok(next)
     }
 }

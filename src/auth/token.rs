@@ -6,7 +6,10 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::Validation;
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Map, Value};
+
 use super::keys::KeyMaterial;
+use super::Role;
 use crate::config::Settings;
 use crate::error::ApiError;
 
@@ -18,8 +21,6 @@ pub const LEEWAY_SECS: u64 = 30;
 pub struct Claims {
     /// Who: the user or service account.
     pub sub: String,
-    /// One of `viewer`, `procurement`, `privacy_officer`, `admin`.
-    pub role: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -40,15 +41,18 @@ pub struct Claims {
     /// Audience: a string or a list of strings (RFC 7519); checked by the verifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<serde_json::Value>,
+    /// Every other claim, the role among them (where `CR_JWT_ROLE_CLAIM` says).
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
 }
 
 impl Claims {
-    /// Claims for a new token valid for `ttl` from now, with a fresh `jti`.
+    /// Claims for a new token valid for `ttl` from now, with a fresh `jti` and `role` as the role claim.
     pub fn new(sub: &str, role: &str, name: Option<String>, ttl: Duration) -> Self {
         let now = chrono::Utc::now().timestamp();
         Self {
             sub: sub.to_owned(),
-            role: role.to_owned(),
+            other: Map::from_iter([("role".to_owned(), Value::String(role.to_owned()))]),
             name,
             jti: Some(uuid::Uuid::now_v7().to_string()),
             iat: Some(now),
@@ -60,10 +64,55 @@ impl Claims {
     }
 }
 
+/// Where a token carries its role: a claim name, or a dotted path into nested objects.
+#[derive(Debug, Clone)]
+pub struct RoleClaim(pub String);
+
+impl RoleClaim {
+    /// The claim's value: the whole name as a key first (names such as `https://example.com/roles`
+    /// hold dots), then the name as a dotted path.
+    pub fn find<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
+        if let Some(value) = claims.get(&self.0) {
+            return Some(value);
+        }
+        let mut parts = self.0.split('.');
+        let first = claims.get(parts.next()?)?;
+        parts.try_fold(first, |value, part| value.get(part))
+    }
+
+    /// The highest role the registry knows among the claim's string or array of strings.
+    pub fn role(&self, claims: &Claims) -> Option<Role> {
+        match self.find(&claims.other)? {
+            Value::String(name) => Role::parse(name),
+            Value::Array(names) => names.iter().filter_map(|n| n.as_str().and_then(Role::parse)).max(),
+            _ => None,
+        }
+    }
+
+    /// Puts `role` into `claims` at this claim's place (for minting).
+    pub fn set(&self, claims: &mut Claims, role: Role) {
+        claims.other.remove("role");
+        let mut parts: Vec<&str> = self.0.split('.').collect();
+        let last = parts.pop().unwrap_or("role");
+        let mut target = &mut claims.other;
+        for part in parts {
+            let entry = target.entry(part.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            let Value::Object(next) = entry else { unreachable!("made an object above") };
+            target = next;
+        }
+        target.insert(last.to_owned(), Value::String(role.as_str().to_owned()));
+    }
+}
+
 /// Verifies bearer tokens against the configured key and claims.
 pub struct Verifier {
     keys: KeyMaterial,
     validation: Validation,
+    role_claim: RoleClaim,
+    max_ttl: Duration,
 }
 
 impl Verifier {
@@ -86,7 +135,38 @@ impl Verifier {
             None => validation.validate_aud = false,
         }
         validation.set_required_spec_claims(&required);
-        Self { keys, validation }
+        Self { keys, validation, role_claim: RoleClaim(settings.jwt_role_claim.clone()), max_ttl: settings.jwt_max_ttl }
+    }
+
+    /// The longest token lifetime accepted.
+    pub fn max_ttl(&self) -> Duration {
+        self.max_ttl
+    }
+
+    /// Where tokens carry their role.
+    pub fn role_claim(&self) -> &RoleClaim {
+        &self.role_claim
+    }
+
+    /// Verifies `token` and the claims the registry relies on: a subject, an `iat` that is not in
+    /// the future, a lifetime within `CR_JWT_MAX_TTL` (so revocations can expire), and a known role.
+    pub fn authenticate(&self, token: &str) -> Result<(Claims, Role), ApiError> {
+        let claims = self.verify(token)?;
+        let refuse = |reason: &str| Err(ApiError::Unauthorized(reason.to_owned()));
+        if claims.sub.trim().is_empty() {
+            return refuse("the token lacks a subject");
+        }
+        let Some(iat) = claims.iat else { return refuse("the token lacks an iat (issued at) claim") };
+        if iat > chrono::Utc::now().timestamp() + LEEWAY_SECS as i64 {
+            return refuse("the token claims to be issued in the future");
+        }
+        if claims.exp.saturating_sub(iat) > self.max_ttl.as_secs() as i64 {
+            return refuse("the token's lifetime (exp - iat) is longer than this service accepts (CR_JWT_MAX_TTL)");
+        }
+        match self.role_claim.role(&claims) {
+            Some(role) => Ok((claims, role)),
+            None => refuse("the token carries no role this service knows"),
+        }
     }
 
     /// The key material, for minting tokens.

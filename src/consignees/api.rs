@@ -11,6 +11,7 @@ use crate::domain::country::{self, CountryCode};
 
 /// How much supervision a consignee needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[schema(example = "high")]
 #[serde(rename_all = "snake_case")]
 pub enum RiskTier {
     /// Little or no sensitive data.
@@ -24,6 +25,7 @@ pub enum RiskTier {
 
 /// Where a consignee stands in selection and supervision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = "approved")]
 #[serde(rename_all = "snake_case")]
 pub enum ConsigneeStatus {
     /// Under selection assessment; no data may flow yet.
@@ -61,6 +63,7 @@ text_enum!(ConsigneeStatus {
 /// A contact person at the consignee.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "山田 太郎", "email": "privacy@example.co.jp", "phone": "+81-3-1234-5678"}))]
 pub struct Contact {
     /// Full name.
     #[validate(length(min = 1, max = 200))]
@@ -256,7 +259,7 @@ pub struct ConsigneeQuery {
     #[param(value_type = Option<CountryCode>)]
     pub country: Option<String>,
     /// Substring of any of the names; case and full-/half-width forms fold alike.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::validation::non_blank"))]
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).

@@ -8,9 +8,9 @@ use super::patch::ConsigneePatch;
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
-use crate::http::conditional::{self, IfMatch};
+use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::validation;
 
 /// Location of a consignee.
@@ -23,6 +23,7 @@ pub fn location(id: &str) -> String {
 /// Creates a `candidate`; it becomes `approved` only through a status change by the privacy office.
 #[utoipa::path(
     tag = "consignees",
+    operation_id = "create_consignee",
     request_body = ConsigneeInput,
     responses(
         (status = 201, description = "Created", body = Consignee,
@@ -51,6 +52,7 @@ pub async fn create(
 /// In creation order, filtered by status, risk tier, country and a name search.
 #[utoipa::path(
     tag = "consignees",
+    operation_id = "list_consignees",
     params(ConsigneeQuery),
     responses(
         (status = 200, description = "A page of consignees", body = pagination::Page<Consignee>,
@@ -78,10 +80,11 @@ pub async fn list(
 /// Get a consignee.
 #[utoipa::path(
     tag = "consignees",
-    params(("id" = Uuid, Path, description = "Consignee id")),
+    operation_id = "get_consignee",
+    params(("id" = Uuid, Path, description = "Consignee id"), IfNoneMatch),
     responses(
         (status = 200, description = "The consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 304, description = "Not modified: the ETag in If-None-Match is current", headers(("ETag" = String, description = "Version tag"))),
     )
 )]
 #[get("/consignees/{id}")]
@@ -103,6 +106,7 @@ pub async fn get(
 /// `contact` is merged field by field. Status changes go through `/status`.
 #[utoipa::path(
     tag = "consignees",
+    operation_id = "update_consignee",
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     request_body(content(
@@ -137,6 +141,7 @@ pub async fn update(
 /// `suspended → approved | terminated`; `rejected` and `terminated` are final.
 #[utoipa::path(
     tag = "consignees",
+    operation_id = "change_consignee_status",
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     request_body = StatusChange,
@@ -168,6 +173,7 @@ pub async fn change_status(
 /// Only a `candidate` with nothing attached; any other consignee is kept as evidence.
 #[utoipa::path(
     tag = "consignees",
+    operation_id = "delete_consignee",
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     responses(

@@ -11,6 +11,7 @@ use crate::http::patch::{self, double_option};
 /// Changes to a contact: absent fields stay, `null` clears.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "dpo@example.co.jp", "phone": null}))]
 pub struct ContactPatch {
     /// Full name.
     #[serde(default, deserialize_with = "double_option")]

@@ -14,7 +14,7 @@ use crate::db::schema::consignees as c;
 use crate::db::DbConnection;
 use crate::domain::search;
 use crate::error::ApiError;
-use crate::http::conditional::check_version;
+use crate::http::conditional::{check_version, Expected};
 use crate::validation;
 
 const RESOURCE: &str = "consignee";
@@ -132,13 +132,13 @@ pub fn update(
     caller: &Caller,
     at: DateTime<Utc>,
     id: &str,
-    expected: Option<i64>,
+    expected: Expected,
     patch: ConsigneePatch,
 ) -> Result<ConsigneeRow, ApiError> {
     let mut row = get(conn, id)?;
     let input = patch.apply(row.input()?)?.normalized();
     validation::check(&input)?;
-    check_version(expected, row.version)?;
+    check_version(&expected, row.version)?;
     if input == row.input()? {
         return Ok(row);
     }
@@ -155,11 +155,11 @@ pub fn change_status(
     caller: &Caller,
     at: DateTime<Utc>,
     id: &str,
-    expected: Option<i64>,
+    expected: Expected,
     change: StatusChange,
 ) -> Result<ConsigneeRow, ApiError> {
     let mut row = get(conn, id)?;
-    check_version(expected, row.version)?;
+    check_version(&expected, row.version)?;
     let current = row.status()?;
     if !status::allowed(current, change.status) {
         return Err(ApiError::Conflict(format!(
@@ -182,10 +182,10 @@ pub fn delete(
     caller: &Caller,
     at: DateTime<Utc>,
     id: &str,
-    expected: Option<i64>,
+    expected: Expected,
 ) -> Result<(), ApiError> {
     let row = get(conn, id)?;
-    check_version(expected, row.version)?;
+    check_version(&expected, row.version)?;
     if row.status()? != ConsigneeStatus::Candidate {
         return Err(ApiError::Conflict(format!(
             "only a candidate can be deleted; this consignee is {} and is kept as evidence",

@@ -40,16 +40,23 @@ impl Backend {
     }
 }
 
-/// Hides the password of a URL so it can be logged.
+/// Hides the password of a URL (in the user info or a `password=` parameter) so it can be logged.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
+            let userinfo = &base[scheme_end + 3..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}://{}:***{}", &url[..scheme_end], user, &url[at..])
+            format!("{}://{}:***{}", &base[..scheme_end], user, &base[at..])
         }
-        _ => url.to_owned(),
-    }
+        _ => base.to_owned(),
+    };
+    let Some(query) = query else { return base };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| if p.to_ascii_lowercase().starts_with("password=") { "password=***".to_owned() } else { p.to_owned() })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 /// r2d2 manager that opens the backend named by the URL (never falls through to another).
@@ -145,11 +152,13 @@ impl Db {
     }
 }
 
-/// Creates the SQLite file's directory and switches the file to WAL once, before the pool opens.
+/// Creates the SQLite file and its directory readable by the owner only (they hold personal data;
+/// SQLite gives the WAL the file's mode), and switches the file to WAL once, before the pool opens.
 fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some(dir) = path.parent() {
+        crate::private_files::create_dir(dir)?;
     }
+    crate::private_files::touch(path)?;
     let mut conn = SqliteConnection::establish(&path.to_string_lossy())
         .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
     conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")

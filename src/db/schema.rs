@@ -55,7 +55,38 @@ diesel::table! {
         revoked_at -> Timestamp,
         reason -> Text,
         created_by -> Text,
+        seq -> BigInt,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(consignees, audit_events, token_revocations);
+diesel::table! {
+    audit_signing_keys (key_id) {
+        key_id -> Text,
+        public_key -> Text,
+        added_at -> Timestamp,
+        endorsed_by -> Nullable<Text>,
+        endorsement -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> Text,
+        seq -> BigInt,
+        head_hash -> Text,
+        at -> Timestamp,
+        key_id -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    consignees,
+    audit_events,
+    token_revocations,
+    audit_signing_keys,
+    audit_checkpoints
+);

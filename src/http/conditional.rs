@@ -1,18 +1,40 @@
-//! ETags from the row `version`, `If-None-Match` (304) and `If-Match` (412/428).
+//! ETags from the row `version`, `If-None-Match` (304) and `If-Match` (412/428), read with
+//! actix's typed entity tags (RFC 9110 lists; If-Match is parsed item by item so a malformed
+//! item is a 400 rather than silently dropped).
 
-use actix_web::http::header;
+use actix_web::http::header::{self, EntityTag, Header, IfNoneMatch as IfNoneMatchHeader};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 
 use crate::error::ApiError;
 
-/// The `If-Match` header as the OpenAPI document describes it.
+/// The `If-Match` header as the OpenAPI document describes it (the pattern is RFC 9110's
+/// entity-tag list: `*`, or one or more, possibly weak, quoted tags).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct IfMatch {
     /// ETag (`"version"`) the change applies to; 412 when the resource has moved on.
-    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|"[0-9]+"|[0-9]+)$"#, example = "\"1\"")]
+    #[param(
+        rename = "If-Match",
+        nullable = false,
+        pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+        example = "\"1\""
+    )]
     pub if_match: Option<String>,
+}
+
+/// The `If-None-Match` header as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfNoneMatch {
+    /// ETag of the copy the client holds; 304 without a body while it is current.
+    #[param(
+        rename = "If-None-Match",
+        nullable = false,
+        pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+        example = "\"1\""
+    )]
+    pub if_none_match: Option<String>,
 }
 
 /// Whether changes must carry `If-Match`.
@@ -24,33 +46,42 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version a change must apply to, read from `If-Match`; `None` means "any".
-pub fn expected_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let required = req.app_data::<RequireIfMatch>().is_some_and(|r| r.0);
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return if required { Err(ApiError::PreconditionRequired) } else { Ok(None) };
-    };
-    let value = value.to_str().unwrap_or("").trim();
-    if value == "*" {
-        return Ok(None);
-    }
-    // A bare version number is accepted as well as the quoted ETag; a weak ETag never
-    // matches in If-Match (RFC 9110 §13.1.1), so it is refused as malformed.
-    let digits = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::BadRequest(
-            "If-Match must be * or a strong ETag of this resource, e.g. \"3\"".to_owned(),
-        ));
-    }
-    // A number too large to be a version names no version this resource has had.
-    digits.parse::<i64>().map(Some).map_err(|_| ApiError::PreconditionFailed(format!("no version {digits}")))
+/// The version an ETag names: its digits up to an optional `-digest` of derived values.
+fn version_of(tag: &EntityTag) -> Option<i64> {
+    tag.tag().split('-').next().and_then(|digits| digits.parse().ok())
 }
 
-/// Fails with 412 when the stored version is not the one the client expected.
-pub fn check_version(expected: Option<i64>, current: i64) -> Result<(), ApiError> {
+/// What `If-Match` asks a change to apply to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// No condition (absent or `*`).
+    Any,
+    /// One of these versions; empty when no listed tag can match (weak or not ours): 412.
+    Versions(Vec<i64>),
+}
+
+/// The versions a change may apply to, read from `If-Match`.
+pub fn expected_version(req: &HttpRequest) -> Result<Expected, ApiError> {
+    let required = req.app_data::<RequireIfMatch>().is_some_and(|r| r.0);
+    if !req.headers().contains_key(header::IF_MATCH) {
+        return if required { Err(ApiError::PreconditionRequired) } else { Ok(Expected::Any) };
+    }
+    let malformed =
+        || ApiError::BadRequest("If-Match must be * or a list of ETags of this resource, e.g. \"3\"".to_owned());
+    let value = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).ok_or_else(malformed)?.trim();
+    if value == "*" {
+        return Ok(Expected::Any);
+    }
+    let tags = value.split(',').map(|t| t.trim().parse::<EntityTag>()).collect::<Result<Vec<_>, _>>();
+    // Weak tags never match in If-Match (RFC 9110 §13.1.1).
+    Ok(Expected::Versions(tags.map_err(|_| malformed())?.iter().filter(|t| !t.weak).filter_map(version_of).collect()))
+}
+
+/// Fails with 412 when the stored version is not one the client expected.
+pub fn check_version(expected: &Expected, current: i64) -> Result<(), ApiError> {
     match expected {
-        Some(v) if v != current => Err(ApiError::PreconditionFailed(format!(
-            "the resource is at version {current}, not {v}; fetch it again and retry"
+        Expected::Versions(versions) if !versions.contains(&current) => Err(ApiError::PreconditionFailed(format!(
+            "the resource is at version {current}, not the one If-Match names; fetch it again and retry"
         ))),
         _ => Ok(()),
     }
@@ -71,14 +102,14 @@ pub fn written<T: Serialize>(version: i64, body: &T) -> HttpResponse {
     single(HttpResponse::Ok(), version).json(body)
 }
 
-/// A single resource with its ETag, or 304 when the client's copy is current.
+/// A single resource with its ETag, or 304 when the client's copy is current (weak comparison).
 pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> HttpResponse {
-    let tag = etag(version);
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag || t.trim() == "*"));
+    let current = EntityTag::new_strong(version.to_string());
+    let matches = match IfNoneMatchHeader::parse(req) {
+        Ok(IfNoneMatchHeader::Any) => req.headers().contains_key(header::IF_NONE_MATCH),
+        Ok(IfNoneMatchHeader::Items(tags)) => tags.iter().any(|t| t.weak_eq(&current)),
+        Err(_) => false,
+    };
     if matches {
         single(HttpResponse::NotModified(), version).finish()
     } else {

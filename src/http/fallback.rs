@@ -1,95 +1,9 @@
-//! What the OpenAPI document says about each route, used where actix cannot tell:
-//! 405 with `Allow` for a known path, 404 otherwise, and 400 for an undocumented query parameter
-//! or one holding a NUL character.
-
-use std::collections::HashMap;
+//! Requests no route took: 405 with `Allow` for a documented path, 404 otherwise.
 
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use serde_json::Value;
 
+use super::route_table::RouteTable;
 use crate::error::ApiError;
-
-/// One documented path template.
-#[derive(Debug, Clone)]
-struct Route {
-    segments: Vec<String>,
-    /// Method → documented query parameter names.
-    methods: HashMap<String, Vec<String>>,
-}
-
-/// The paths, methods and query parameters the API serves, read from its OpenAPI document.
-#[derive(Debug, Clone, Default)]
-pub struct RouteTable {
-    routes: Vec<Route>,
-}
-
-const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
-fn query_names(operation: &Value) -> Vec<String> {
-    let params = operation["parameters"].as_array().into_iter().flatten();
-    params.filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str().map(str::to_owned)).collect()
-}
-
-impl RouteTable {
-    /// Every path template of `doc` with its methods and query parameters.
-    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
-        let paths = serde_json::to_value(&doc.paths).unwrap_or_default();
-        let routes = paths
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(path, item)| {
-                let methods = item
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(m, op)| (m.to_ascii_uppercase(), query_names(op)))
-                    .filter(|(m, _)| METHODS.contains(&m.as_str()))
-                    .collect();
-                Route { segments: segments(path), methods }
-            })
-            .collect();
-        Self { routes }
-    }
-
-    fn find(&self, path: &str) -> Option<&Route> {
-        let parts = segments(path);
-        self.routes.iter().find(|route| matches(&route.segments, &parts))
-    }
-
-    /// Methods allowed on `path`, if some template matches it.
-    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        self.find(path).map(|route| {
-            let mut methods: Vec<String> = route.methods.keys().cloned().collect();
-            methods.sort();
-            methods
-        })
-    }
-
-    /// A 400 naming the first query parameter the operation does not document.
-    pub fn check_query(&self, method: &str, path: &str, query: &str) -> Result<(), ApiError> {
-        let Some(documented) = self.find(path).and_then(|route| route.methods.get(method)) else {
-            return Ok(());
-        };
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-        if let Some((name, _)) = pairs.iter().find(|(name, _)| !documented.contains(name)) {
-            return Err(ApiError::BadRequest(format!("unknown query parameter `{name}`")));
-        }
-        match pairs.iter().find(|(_, value)| value.contains('\0')) {
-            Some((name, _)) => Err(ApiError::BadRequest(format!("query parameter `{name}` contains a NUL character"))),
-            None => Ok(()),
-        }
-    }
-}
-
-fn segments(path: &str) -> Vec<String> {
-    path.trim_end_matches('/').split('/').map(str::to_owned).collect()
-}
-
-fn matches(template: &[String], parts: &[String]) -> bool {
-    template.len() == parts.len()
-        && template.iter().zip(parts).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
-}
 
 /// Answers requests that no route took.
 pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {

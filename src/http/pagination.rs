@@ -3,9 +3,13 @@
 //! A cursor is the key of the last item of a page (an id or a sequence number); clients
 //! pass it back unchanged, and any well-typed key is a valid position.
 
+use std::borrow::Cow;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
@@ -16,12 +20,49 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 /// One page of a list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct Page<T> {
     /// The items of this page, in list order.
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// The schema of `Page<T>`, named `Page_T`, whose `items` refer to `T`'s own schema, so generated
+/// clients return `T` itself (utoipa's derive would inline a copy of `T`).
+impl<T: ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
+    fn compose(_: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        #[allow(deprecated)] // utoipa writes `#[schema(example = …)]` into the 3.0-style `example`
+        let example = match T::schema() {
+            RefOr::T(Schema::Object(item)) => item.example.or_else(|| item.examples.first().cloned()),
+            _ => None,
+        };
+        ObjectBuilder::new()
+            .description(Some(format!("One page of {}, in list order.", T::name())))
+            .property("items", ArrayBuilder::new().items(Ref::from_schema_name(T::name())))
+            .required("items")
+            .property(
+                "next_cursor",
+                ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some("Pass as `cursor` to get the next page; `null` on the last page.")),
+            )
+            .required("next_cursor")
+            .examples(example.map(|item| serde_json::json!({"items": [item], "next_cursor": null})))
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for Page<T> {
+    /// `Page`; the document names each use `Page_<T>`.
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Page")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
 }
 
 /// Checks `limit` (1..=200, default 50).

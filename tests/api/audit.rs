@@ -133,7 +133,7 @@ async fn tampering_is_found_at_exactly_the_changed_event() {
     tamper(&app, "UPDATE audit_events SET changes = '{\"after\":{}}' WHERE seq = 3").await;
     let report = verify(&app).await;
     assert_eq!(report["first_broken_seq"], 3);
-    assert!(report["problem"].as_str().unwrap().contains("changes"));
+    assert!(report["problems"][0]["detail"].as_str().unwrap().contains("changes"));
 }
 
 #[tokio::test]
@@ -148,7 +148,7 @@ async fn erasing_changes_behind_the_apis_back_is_found() {
     tamper(&app, "UPDATE audit_events SET changes = NULL WHERE seq = 2").await;
     let report = verify(&app).await;
     assert_eq!(report["first_broken_seq"], 2);
-    assert!(report["problem"].as_str().unwrap().contains("without a recorded redaction"));
+    assert!(report["problems"][0]["detail"].as_str().unwrap().contains("without a recorded redaction"));
     let (again, _) = app.post_json("/api/v1/audit/events/4/redact", "admin", &json!({"reason": "x"})).await;
     assert_eq!(again, 409, "a redaction record is not redactable");
 }

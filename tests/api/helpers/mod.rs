@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use consignee_registry::auth::keys::KeyMaterial;
 use consignee_registry::auth::token::Claims;
-use consignee_registry::clock::SystemClock;
+use consignee_registry::clock::{SharedClock, SystemClock};
 use consignee_registry::config::{JwtAlgorithm, LogFormat, Settings};
 use consignee_registry::db::Db;
 use consignee_registry::startup::Application;
+use consignee_registry::state::AppState;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 
@@ -32,6 +33,8 @@ pub struct TestApp {
     pub db: Db,
     /// Settings the app was started with.
     pub settings: Settings,
+    /// The state handlers share (to drive scheduled work).
+    pub state: actix_web::web::Data<AppState>,
     /// Keeps the database alive until the test ends (`None` on a second node).
     _database: Option<TestDatabase>,
 }
@@ -56,6 +59,11 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         jwt_audience: None,
         revocation_cache_secs: 2,
         require_if_match: false,
+        jwt_role_claim: "role".to_owned(),
+        jwt_max_ttl: Duration::from_secs(90 * 86_400),
+        audit_signing_key_file: None,
+        audit_checkpoint_interval: Duration::ZERO,
+        time_zone: chrono_tz::Asia::Tokyo,
     }
 }
 
@@ -74,19 +82,28 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// Starts an app with exactly `settings` on `database`.
 pub async fn start(settings: Settings, database: TestDatabase) -> TestApp {
-    start_node(settings, Some(database)).await
+    start_node(settings, Some(database), Arc::new(SystemClock)).await
 }
 
-async fn start_node(settings: Settings, database: Option<TestDatabase>) -> TestApp {
+/// An app on its own database whose rules read "now" from `clock`.
+pub async fn spawn_app_at(clock: SharedClock, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut settings = settings(&database.url, database.data_dir());
+    customize(&mut settings);
+    start_node(settings, Some(database), clock).await
+}
+
+async fn start_node(settings: Settings, database: Option<TestDatabase>, clock: SharedClock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         consignee_registry::telemetry::init("info", LogFormat::Text);
     }
-    let app = Application::build_with_clock(settings.clone(), Arc::new(SystemClock)).await.expect("the app starts");
+    let app = Application::build_with_clock(settings.clone(), clock).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, db, settings, _database: database }
+    TestApp { address, client, db, settings, state, _database: database }
 }
 
 /// A token for `sub` with `role`, valid for an hour.
@@ -104,7 +121,7 @@ impl TestApp {
     pub async fn second_node(&self, customize: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = self.settings.clone();
         customize(&mut settings);
-        start_node(settings, None).await
+        start_node(settings, None, self.state.clock.clone()).await
     }
 
     /// True when the suite runs on PostgreSQL.

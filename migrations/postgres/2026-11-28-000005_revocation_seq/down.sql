@@ -1,0 +1,2 @@
+ALTER TABLE token_revocations DROP COLUMN expires_at;
+ALTER TABLE token_revocations DROP COLUMN seq;

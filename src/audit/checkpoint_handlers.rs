@@ -1,0 +1,78 @@
+//! Checkpoint endpoints: sign the chain head now, list checkpoints, list the public keys.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+
+use super::api::{Checkpoint, CheckpointPage, KeyPage, PublicKey};
+use super::{checkpoint, keyring};
+use crate::auth::{Caller, Permission};
+use crate::error::ApiError;
+use crate::http::pagination;
+use crate::state::AppState;
+use crate::validation;
+
+/// Sign a checkpoint now.
+///
+/// Signs the current head of the audit chain with the server's Ed25519 key (kept outside the
+/// database). Keep checkpoints outside the service too: `verify` detects a chain that was
+/// truncated or rewritten behind any checkpoint it is given.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "create_audit_checkpoint",
+    responses((status = 201, description = "The new checkpoint", body = Checkpoint))
+)]
+#[post("/audit/checkpoints")]
+pub async fn create_checkpoint(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Administer)?;
+    let row = state.checkpointer.checkpoint(&state.db, state.clock.now()).await?;
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(Checkpoint::try_from(row)?))
+}
+
+/// List checkpoints.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "list_audit_checkpoints",
+    params(CheckpointPage),
+    responses((status = 200, description = "A page of checkpoints, oldest first", body = pagination::Page<Checkpoint>))
+)]
+#[get("/audit/checkpoints")]
+pub async fn list_checkpoints(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<CheckpointPage>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadAudit)?;
+    let limit = pagination::limit(query.limit)?;
+    let after = query.cursor.map(|id| id.to_string());
+    let rows = state.db.run(move |c| checkpoint::list(c, after, limit + 1)).await?;
+    let page = pagination::page(rows, limit, |r| r.id.clone(), Checkpoint::try_from)?;
+    Ok(pagination::respond(&req, &page))
+}
+
+/// List the checkpoint signing keys.
+///
+/// Every public key the server has signed checkpoints with, in PEM, so an auditor can check
+/// signatures outside the service.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "list_audit_public_keys",
+    params(KeyPage),
+    responses((status = 200, description = "A page of public keys", body = pagination::Page<PublicKey>))
+)]
+#[get("/audit/public-keys")]
+pub async fn list_public_keys(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<KeyPage>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadAudit)?;
+    let query = query.into_inner();
+    validation::check(&query)?;
+    let limit = pagination::limit(query.limit)?;
+    let rows = state.db.run(move |c| keyring::list(c, query.cursor, limit + 1)).await?;
+    let current = state.checkpointer.key().key_id.clone();
+    let page = pagination::page(rows, limit, |r| r.key_id.clone(), |r| Ok(PublicKey::from_row(r, &current)))?;
+    Ok(pagination::respond(&req, &page))
+}
