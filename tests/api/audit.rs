@@ -1,7 +1,5 @@
 //! The audit trail: every change recorded in its transaction, hash-chained, verifiable, redactable.
 
-use std::process::Command;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -119,12 +117,7 @@ async fn tampering_is_found_at_exactly_the_changed_event() {
     let report = verify(&app).await;
     assert_eq!(report["valid"], false);
     assert_eq!(report["first_broken_seq"], 2);
-    let output = Command::new(env!("CARGO_BIN_EXE_consignee-registry"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", &app.settings.database_url)
-        .env("CR_LOG", "error")
-        .output()
-        .unwrap();
+    let output = app.cli(&["audit", "verify"]);
     assert!(!output.status.success(), "the CLI exits non-zero on a broken chain");
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["first_broken_seq"], 2);

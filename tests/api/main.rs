@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod checkpoints;
 mod consignees;
 mod consignees_list;
 mod failures;

@@ -23,6 +23,13 @@ pub use database::TestDatabase;
 /// The HS256 secret every test app verifies with.
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
 
+/// The checkpoint signing key of test apps on PostgreSQL (where it must be configured);
+/// on SQLite the app generates its own.
+pub const SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIHdcGyJzWsNrDzlANPcn3yvtFfLmK9mMx+rL4itEkkjg
+-----END PRIVATE KEY-----
+";
+
 /// A running app on its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -41,6 +48,15 @@ pub struct TestApp {
 
 /// Settings for a test app on `database_url`.
 pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
+    let audit_signing_key_file = database_url.starts_with("postgres").then(|| {
+        let path = data_dir.with_file_name("audit-signing-key.pem");
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).mode(0o600).open(&path).unwrap();
+            std::io::Write::write_all(&mut file, SIGNING_KEY.as_bytes()).unwrap();
+        }
+        path
+    });
     Settings {
         bind: "127.0.0.1:0".to_owned(),
         database_url: database_url.to_owned(),
@@ -61,7 +77,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         require_if_match: false,
         jwt_role_claim: "role".to_owned(),
         jwt_max_ttl: Duration::from_secs(90 * 86_400),
-        audit_signing_key_file: None,
+        audit_signing_key_file,
         audit_checkpoint_interval: Duration::ZERO,
         time_zone: chrono_tz::Asia::Tokyo,
     }
@@ -122,6 +138,21 @@ impl TestApp {
         let mut settings = self.settings.clone();
         customize(&mut settings);
         start_node(settings, None, self.state.clock.clone()).await
+    }
+
+    /// Runs the CLI against this app's database and keys.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_consignee-registry"));
+        command
+            .args(args)
+            .env("DATABASE_URL", &self.settings.database_url)
+            .env("CR_DATA_DIR", &self.settings.data_dir)
+            .env("CR_JWT_SECRET", SECRET)
+            .env("CR_LOG", "error");
+        if let Some(key) = &self.settings.audit_signing_key_file {
+            command.env("CR_AUDIT_SIGNING_KEY_FILE", key);
+        }
+        command.output().expect("the CLI runs")
     }
 
     /// True when the suite runs on PostgreSQL.
