@@ -328,3 +328,34 @@ async fn the_embedded_default_generates_and_keeps_a_private_secret() {
     assert!(claims.jti.is_some());
     assert!((7100..=7200).contains(&(claims.exp - claims.iat.unwrap())));
 }
+
+#[tokio::test]
+async fn revocations_whose_tokens_have_all_expired_are_dropped_from_the_cache() {
+    let app = spawn_app().await;
+    let service = Claims::new("svc", "viewer", None, Duration::from_secs(600));
+    let (jti, service_token) = (service.jti.clone().unwrap(), mint(&service));
+    let (status, revocation) = app
+        .post_json("/api/v1/auth/revocations", "admin", &json!({"scope": "token", "value": jti, "reason": "leaked"}))
+        .await;
+    assert_eq!(status, 201);
+    let expires_at = chrono::DateTime::parse_from_rfc3339(revocation["expires_at"].as_str().unwrap()).unwrap();
+    let ninety_days = chrono::Utc::now() + chrono::Duration::days(90);
+    assert!((expires_at.timestamp() - ninety_days.timestamp()).abs() < 120, "revoked_at + CR_JWT_MAX_TTL (+ skew)");
+    let url = format!("{}/api/v1/auth/me", app.address);
+    refused(app.client.get(&url).bearer_auth(&service_token).send().await.unwrap()).await;
+    // Once the longest token lifetime has passed, a fresh node does not hold it any more.
+    let id = revocation["id"].as_str().unwrap().to_owned();
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use consignee_registry::db::schema::token_revocations as tr;
+        use diesel::prelude::*;
+        let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
+        diesel::update(tr::table.find(id)).set(tr::expires_at.eq(Some(past))).execute(&mut db.get_blocking().unwrap())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let fresh = app.second_node(|_| {}).await;
+    let url = format!("{}/api/v1/auth/me", fresh.address);
+    assert_eq!(app.client.get(&url).bearer_auth(&service_token).send().await.unwrap().status(), 200);
+}

@@ -329,3 +329,31 @@ async fn a_delete_racing_an_approval_never_deletes_an_approved_consignee() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_stale_if_match_on_delete_or_status_change_is_412_and_changes_nothing() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Guarded KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    app.patch_json(&path, "procurement", &json!({"notes": "now at version 2"})).await;
+    let delete = app.request(Method::DELETE, &path, "procurement").header("if-match", "\"1\"");
+    problem(delete.send().await.unwrap(), 412).await;
+    let status = app
+        .request(Method::POST, &format!("{path}/status"), "privacy_officer")
+        .header("if-match", "\"1\"")
+        .json(&json!({"status": "approved", "reason": "stale"}))
+        .send()
+        .await
+        .unwrap();
+    problem(status, 412).await;
+    let (code, now) = app.get_json(&path).await;
+    assert_eq!((code, now["status"].as_str(), now["version"].as_i64()), (200, Some("candidate"), Some(2)));
+    let approve = app
+        .request(Method::POST, &format!("{path}/status"), "privacy_officer")
+        .header("if-match", "\"1\", \"2\"")
+        .json(&json!({"status": "approved", "reason": "current"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approve.status(), 200, "a list naming the current version matches");
+}

@@ -119,3 +119,29 @@ async fn a_failed_audit_write_rolls_the_change_back() {
     let all = app.all_consignees().await;
     assert_eq!(all, vec![created]);
 }
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after_while_the_database_is_fine() {
+    let app = spawn_app_with(|s| {
+        s.db_pool_size = 1;
+        s.db_timeout_ms = 300;
+    })
+    .await;
+    let db = app.db.clone();
+    let (held, release) = std::sync::mpsc::channel::<()>();
+    let (taken, ready) = tokio::sync::oneshot::channel();
+    let holder = tokio::task::spawn_blocking(move || {
+        let _only = db.get_blocking().unwrap();
+        taken.send(()).unwrap();
+        let _ = release.recv();
+    });
+    ready.await.unwrap();
+    let started = std::time::Instant::now();
+    let response = app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3), "no hang past the pool timeout");
+    assert_eq!(response.headers()["retry-after"], "1");
+    problem(response, 503).await;
+    drop(held);
+    holder.await.unwrap();
+    assert_eq!(app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap().status(), 200);
+}

@@ -26,3 +26,23 @@ async fn migrations_apply_revert_and_apply_again() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn the_migrate_command_brings_an_empty_database_up_to_date() {
+    let database = TestDatabase::create_empty().await;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_consignee-registry"));
+    command.arg("migrate").env("DATABASE_URL", &database.url).env("CR_LOG", "error");
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("up to date"));
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    let url = database.url.clone();
+    let pending = tokio::task::spawn_blocking(move || {
+        let options = PoolOptions { max_size: 1, connection_timeout: Duration::from_secs(5), busy_timeout_ms: 1000 };
+        migrations::has_pending(&mut Db::connect(&url, &options).unwrap().get_blocking().unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!pending);
+    assert!(command.output().unwrap().status.success(), "a second run has nothing to do");
+}

@@ -46,3 +46,79 @@ fn every_operation_is_documented_with_its_errors() {
         }
     }
 }
+
+/// The verbs an operationId may start with (DESIGN.md: `{verb}_{resource}`, plural for lists).
+const VERBS: [&str; 9] = ["get", "list", "create", "update", "delete", "change", "export", "redact", "verify"];
+
+#[test]
+fn operation_ids_are_unique_and_name_verb_and_resource() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for (method, path, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has an operationId"));
+        assert!(seen.insert(id.to_owned()), "{id} is used twice");
+        let (verb, resource) = id.split_once('_').unwrap_or_else(|| panic!("{id} is {{verb}}_{{resource}}"));
+        assert!(VERBS.contains(&verb), "{id}: unknown verb {verb}");
+        assert!(!resource.is_empty() && resource.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{id}");
+        assert!(!resource.starts_with('_') && !resource.ends_with('_') && !resource.contains("__"), "{id}");
+        let returns_page = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .is_some_and(|r| r.contains("/Page_"));
+        assert_eq!(verb == "list", returns_page, "{id}: lists, and only lists, return a page");
+        if verb == "list" {
+            // "history" is already a collection noun (`list_consignee_history`).
+            assert!(
+                resource.ends_with('s') || resource.ends_with("history"),
+                "{id}: a list names its resource in the plural"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_refers_to_its_item_schema() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<_> = schemas.iter().filter(|(name, _)| name.starts_with("Page_")).collect();
+    assert!(pages.len() >= 4, "{:?}", pages.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    for (name, page) in pages {
+        let item = name.trim_start_matches("Page_");
+        assert_eq!(
+            page["properties"]["items"]["items"],
+            serde_json::json!({"$ref": format!("#/components/schemas/{item}")})
+        );
+        assert!(schemas.contains_key(item), "{item} is a component");
+    }
+}
+
+#[test]
+fn every_schema_has_an_example() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        assert!(schema.get("example").is_some() || schema.get("examples").is_some(), "{name} has an example");
+    }
+}
+
+#[test]
+fn a_resource_with_an_etag_documents_if_none_match_and_304() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let mut found = 0;
+    for (method, path, op) in operations(&doc) {
+        if method != "GET" || op["responses"]["200"]["headers"].get("ETag").is_none() {
+            continue;
+        }
+        let params = op["parameters"].as_array().unwrap();
+        assert!(params.iter().any(|p| p["name"] == "If-None-Match" && p["in"] == "header"), "{path}");
+        assert!(op["responses"].get("304").is_some(), "{path} documents 304");
+        found += 1;
+    }
+    assert!(found >= 1);
+}
+
+#[test]
+fn trimmed_required_text_must_hold_a_non_blank_character() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let reason = &doc["components"]["schemas"]["StatusChange"]["properties"]["reason"];
+    let pattern = reason["pattern"].as_str().unwrap();
+    assert!(pattern.contains("\\u3000") && pattern.contains("\\t-\\r"), "{pattern}");
+}
