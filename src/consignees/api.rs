@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
@@ -10,9 +11,10 @@ use crate::domain::corporate_number;
 use crate::domain::country::{self, CountryCode};
 
 /// How much supervision a consignee needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
 #[schema(example = "high")]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RiskTier {
     /// Little or no sensitive data.
     Low,
@@ -24,9 +26,10 @@ pub enum RiskTier {
 }
 
 /// Where a consignee stands in selection and supervision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
 #[schema(example = "approved")]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ConsigneeStatus {
     /// Under selection assessment; no data may flow yet.
     Candidate,
@@ -40,25 +43,19 @@ pub enum ConsigneeStatus {
     Terminated,
 }
 
-macro_rules! text_enum {
-    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            /// The stored and serialized name.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-            /// The value named `text`, if any.
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
+impl RiskTier {
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
-text_enum!(RiskTier { Low => "low", Medium => "medium", High => "high" });
-text_enum!(ConsigneeStatus {
-    Candidate => "candidate", Approved => "approved", Rejected => "rejected",
-    Suspended => "suspended", Terminated => "terminated",
-});
+
+impl ConsigneeStatus {
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// A contact person at the consignee.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, Validate)]

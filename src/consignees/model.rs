@@ -73,16 +73,19 @@ impl ConsigneeRow {
             country: self.country.clone(),
             address: self.address.clone(),
             contact: (contact != Contact::default()).then_some(contact),
-            risk_tier: RiskTier::parse(&self.risk_tier)
-                .ok_or_else(|| ApiError::internal(format!("stored risk tier {:?} is unknown", self.risk_tier)))?,
+            risk_tier: self
+                .risk_tier
+                .parse::<RiskTier>()
+                .map_err(|_| ApiError::internal(format!("stored risk tier {:?} is unknown", self.risk_tier)))?,
             notes: self.notes.clone(),
         })
     }
 
     /// The stored status.
     pub fn status(&self) -> Result<ConsigneeStatus, ApiError> {
-        ConsigneeStatus::parse(&self.status)
-            .ok_or_else(|| ApiError::internal(format!("stored status {:?} is unknown", self.status)))
+        self.status
+            .parse::<ConsigneeStatus>()
+            .map_err(|_| ApiError::internal(format!("stored status {:?} is unknown", self.status)))
     }
 
     /// The consignee as the API shows it.

@@ -52,7 +52,8 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         let path = data_dir.with_file_name("audit-signing-key.pem");
         if !path.exists() {
             use std::os::unix::fs::OpenOptionsExt;
-            let mut file = std::fs::OpenOptions::new().write(true).create(true).mode(0o600).open(&path).unwrap();
+            let mut file =
+                std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&path).unwrap();
             std::io::Write::write_all(&mut file, SIGNING_KEY.as_bytes()).unwrap();
         }
         path
