@@ -62,8 +62,8 @@ page.setDefaultTimeout(STEP_MS);
 page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
 
 // With deepLinking on, Swagger UI gives each operation the id operations-<tag>-<operationId>.
-const create = page.locator('#operations-consignees-create');
-const list = page.locator('#operations-consignees-list');
+const create = page.locator('#operations-consignees-create_consignee');
+const list = page.locator('#operations-consignees-list_consignees');
 const liveResponse = (op) => op.locator('table.live-responses-table tr.response');
 
 let ok = false;

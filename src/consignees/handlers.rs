@@ -97,7 +97,7 @@ pub async fn get(
     caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
     let row = state.db.run(move |c| store::get(c, &id)).await?;
-    Ok(conditional::resource(&req, row.version, &row.to_api()?))
+    conditional::resource(&req, row.version, &row.to_api()?)
 }
 
 /// Change a consignee.

@@ -2,14 +2,15 @@
 //! actix's typed entity tags (RFC 9110 lists; If-Match is parsed item by item so a malformed
 //! item is a 400 rather than silently dropped).
 
-use actix_web::http::header::{self, EntityTag, Header, IfNoneMatch as IfNoneMatchHeader};
+use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 
 use crate::error::ApiError;
 
 /// The `If-Match` header as the OpenAPI document describes it (the pattern is RFC 9110's
-/// entity-tag list: `*`, or one or more, possibly weak, quoted tags).
+/// entity-tag list: `*`, or one or more, possibly weak, quoted tags; a bare version number is
+/// accepted too).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct IfMatch {
@@ -17,7 +18,7 @@ pub struct IfMatch {
     #[param(
         rename = "If-Match",
         nullable = false,
-        pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+        pattern = r#"^(\*|[0-9]+|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
         example = "\"1\""
     )]
     pub if_match: Option<String>,
@@ -31,7 +32,7 @@ pub struct IfNoneMatch {
     #[param(
         rename = "If-None-Match",
         nullable = false,
-        pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+        pattern = r#"^(\*|[0-9]+|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
         example = "\"1\""
     )]
     pub if_none_match: Option<String>,
@@ -60,21 +61,78 @@ pub enum Expected {
     Versions(Vec<i64>),
 }
 
+/// The tags of an `If-Match`/`If-None-Match` value: `None` for `*`; a bare version number counts
+/// as its strong tag; anything else malformed is a 400 naming the header.
+fn parse_tags(value: &header::HeaderValue, name: &str) -> Result<Option<Vec<EntityTag>>, ApiError> {
+    let malformed =
+        || ApiError::BadRequest(format!("{name} must be * or a list of ETags of this resource, e.g. \"3\""));
+    let value = value.to_str().map_err(|_| malformed())?.trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Some(vec![EntityTag::new_strong(value.to_owned())]));
+    }
+    let items = split_tags(value).ok_or_else(malformed)?;
+    let tags = items.into_iter().map(str::parse::<EntityTag>).collect::<Result<Vec<_>, _>>();
+    tags.map(Some).map_err(|_| malformed())
+}
+
+/// The items of an entity-tag list; a comma may stand inside a quoted tag, so the list is not
+/// split on every comma.
+fn split_tags(value: &str) -> Option<Vec<&str>> {
+    let mut items = Vec::new();
+    let mut rest = value.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let open = if rest.starts_with("W/\"") {
+            3
+        } else if rest.starts_with('"') {
+            1
+        } else {
+            return None;
+        };
+        let close = open + rest[open..].find('"')?;
+        items.push(&rest[..=close]);
+        rest = rest[close + 1..].trim_start();
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after.trim_start();
+            if rest.is_empty() {
+                return None;
+            }
+        } else if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_tags;
+
+    #[test]
+    fn lists_split_between_tags_not_inside_them() {
+        assert_eq!(split_tags(r#""1" ,W/"a,b",  """#), Some(vec![r#""1""#, r#"W/"a,b""#, r#""""#]));
+        for bad in [r#""1","#, r#""1" "2""#, "1", r#""open"#, ",", "", "  "] {
+            assert_eq!(split_tags(bad), None, "{bad}");
+        }
+    }
+}
+
 /// The versions a change may apply to, read from `If-Match`.
 pub fn expected_version(req: &HttpRequest) -> Result<Expected, ApiError> {
     let required = req.app_data::<RequireIfMatch>().is_some_and(|r| r.0);
-    if !req.headers().contains_key(header::IF_MATCH) {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
         return if required { Err(ApiError::PreconditionRequired) } else { Ok(Expected::Any) };
-    }
-    let malformed =
-        || ApiError::BadRequest("If-Match must be * or a list of ETags of this resource, e.g. \"3\"".to_owned());
-    let value = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).ok_or_else(malformed)?.trim();
-    if value == "*" {
-        return Ok(Expected::Any);
-    }
-    let tags = value.split(',').map(|t| t.trim().parse::<EntityTag>()).collect::<Result<Vec<_>, _>>();
-    // Weak tags never match in If-Match (RFC 9110 §13.1.1).
-    Ok(Expected::Versions(tags.map_err(|_| malformed())?.iter().filter(|t| !t.weak).filter_map(version_of).collect()))
+    };
+    Ok(match parse_tags(value, "If-Match")? {
+        None => Expected::Any,
+        // Weak tags never match in If-Match (RFC 9110 §13.1.1); a number too large names no version.
+        Some(tags) => Expected::Versions(tags.iter().filter(|t| !t.weak).filter_map(version_of).collect()),
+    })
 }
 
 /// Fails with 412 when the stored version is not one the client expected.
@@ -102,17 +160,17 @@ pub fn written<T: Serialize>(version: i64, body: &T) -> HttpResponse {
     single(HttpResponse::Ok(), version).json(body)
 }
 
-/// A single resource with its ETag, or 304 when the client's copy is current (weak comparison).
-pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> HttpResponse {
+/// A single resource with its ETag, or 304 when the client's copy is current (weak comparison);
+/// a malformed `If-None-Match` is a 400.
+pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> Result<HttpResponse, ApiError> {
     let current = EntityTag::new_strong(version.to_string());
-    let matches = match IfNoneMatchHeader::parse(req) {
-        Ok(IfNoneMatchHeader::Any) => req.headers().contains_key(header::IF_NONE_MATCH),
-        Ok(IfNoneMatchHeader::Items(tags)) => tags.iter().any(|t| t.weak_eq(&current)),
-        Err(_) => false,
+    let matches = match req.headers().get(header::IF_NONE_MATCH) {
+        None => false,
+        Some(value) => parse_tags(value, "If-None-Match")?.is_none_or(|tags| tags.iter().any(|t| t.weak_eq(&current))),
     };
-    if matches {
+    Ok(if matches {
         single(HttpResponse::NotModified(), version).finish()
     } else {
         single(HttpResponse::Ok(), version).json(body)
-    }
+    })
 }

@@ -220,6 +220,10 @@ async fn etags_give_304_and_a_stale_if_match_is_412() {
     let listed =
         app.request(Method::GET, &path, "viewer").header("if-none-match", "\"9\", W/\"2\"").send().await.unwrap();
     assert_eq!(listed.status(), 304, "a weak tag in a list matches for If-None-Match");
+    for malformed in ["", "not-a-tag"] {
+        let response = app.request(Method::GET, &path, "viewer").header("if-none-match", malformed).send().await;
+        problem(response.unwrap(), 400).await;
+    }
     let stale = problem(patch(&etag).send().await.unwrap(), 412).await;
     assert!(stale["detail"].as_str().unwrap().contains("version 2"));
     let (_, fetched) = app.get_json(&path).await;
@@ -356,4 +360,6 @@ async fn a_stale_if_match_on_delete_or_status_change_is_412_and_changes_nothing(
         .await
         .unwrap();
     assert_eq!(approve.status(), 200, "a list naming the current version matches");
+    let bare = app.request(Method::DELETE, &path, "admin").header("if-match", "3").send().await.unwrap();
+    assert_eq!(bare.status(), 409, "a bare version number is accepted; an approved consignee is kept");
 }
