@@ -109,19 +109,6 @@ fn split_tags(value: &str) -> Option<Vec<&str>> {
     Some(items)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::split_tags;
-
-    #[test]
-    fn lists_split_between_tags_not_inside_them() {
-        assert_eq!(split_tags(r#""1" ,W/"a,b",  """#), Some(vec![r#""1""#, r#"W/"a,b""#, r#""""#]));
-        for bad in [r#""1","#, r#""1" "2""#, "1", r#""open"#, ",", "", "  "] {
-            assert_eq!(split_tags(bad), None, "{bad}");
-        }
-    }
-}
-
 /// The versions a change may apply to, read from `If-Match`.
 pub fn expected_version(req: &HttpRequest) -> Result<Expected, ApiError> {
     let required = req.app_data::<RequireIfMatch>().is_some_and(|r| r.0);
@@ -173,4 +160,17 @@ pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> Resu
     } else {
         single(HttpResponse::Ok(), version).json(body)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_tags;
+
+    #[test]
+    fn lists_split_between_tags_not_inside_them() {
+        assert_eq!(split_tags(r#""1" ,W/"a,b",  """#), Some(vec![r#""1""#, r#"W/"a,b""#, r#""""#]));
+        for bad in [r#""1","#, r#""1" "2""#, "1", r#""open"#, ",", "", "  "] {
+            assert_eq!(split_tags(bad), None, "{bad}");
+        }
+    }
 }
