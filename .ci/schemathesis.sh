@@ -10,6 +10,7 @@ EXAMPLES=${ST_MAX_EXAMPLES:-40}
 
 missing=""
 [ -x "$BIN" ] || missing="$missing $BIN (run cargo build first)"
+command -v openssl >/dev/null || missing="$missing openssl"
 [ -x "$VENV/bin/st" ] || missing="$missing schemathesis (python3 -m venv $VENV && $VENV/bin/pip install -r .ci/requirements.txt)"
 if [ -n "$missing" ]; then
   echo "schemathesis: missing:$missing"
@@ -22,6 +23,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 # ST_DATABASE_URL runs the server on PostgreSQL (an empty database); SQLite by default.
 export DATABASE_URL="${ST_DATABASE_URL:-sqlite://$work/fuzz.db}" CR_DATA_DIR="$work/data" CR_BIND="127.0.0.1:$port" \
   CR_JWT_SECRET="schemathesis-secret-0123456789abcdefghij" CR_LOG=warn
+# PostgreSQL needs a configured checkpoint signing key (on SQLite the server generates one).
+if [ -n "${ST_DATABASE_URL:-}" ]; then
+  (umask 077 && openssl genpkey -algorithm ed25519 -out "$work/audit-signing-key.pem" 2>/dev/null)
+  export CR_AUDIT_SIGNING_KEY_FILE="$work/audit-signing-key.pem"
+fi
 "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -11,6 +11,8 @@ use diesel::prelude::*;
 
 use super::chain::{format_at, GENESIS};
 use super::signing::SigningKey;
+use super::Change;
+use crate::auth::Caller;
 use crate::db::schema::{audit_checkpoints as cp, audit_events as ae};
 use crate::db::{dispatch, Db, DbConnection};
 use crate::error::ApiError;
@@ -66,10 +68,10 @@ impl Checkpointer {
         (!self.interval.is_zero()).then_some(self.interval)
     }
 
-    /// Signs the current head of the chain now.
-    pub async fn checkpoint(&self, db: &Db, at: DateTime<Utc>) -> Result<CheckpointRow, ApiError> {
+    /// Signs the current head of the chain now, at `caller`'s request.
+    pub async fn checkpoint(&self, db: &Db, caller: Caller, at: DateTime<Utc>) -> Result<CheckpointRow, ApiError> {
         let key = self.key.clone();
-        db.write(move |conn| sign_head(conn, &key, at)).await
+        db.write(move |conn| sign_head(conn, &key, &caller, at)).await
     }
 
     /// Writes the automatic checkpoint when none exists yet in the interval holding `now`
@@ -85,7 +87,7 @@ impl Checkpointer {
             if !due || empty {
                 return Ok(None);
             }
-            sign_head(conn, &key, now).map(Some)
+            sign_head(conn, &key, &Caller::system(), now).map(Some)
         })
         .await
     }
@@ -98,8 +100,14 @@ pub fn period(at: DateTime<Utc>, interval: Duration, tz: Tz) -> i64 {
     local.div_euclid(interval.as_secs().max(1) as i64)
 }
 
-/// Signs and stores the chain head as of now, under the chain lock.
-fn sign_head(conn: &mut DbConnection, key: &SigningKey, at: DateTime<Utc>) -> Result<CheckpointRow, ApiError> {
+/// Signs and stores the chain head as of now, under the chain lock, and records who asked for it
+/// (the event comes after the head it signs, so the next checkpoint covers it).
+fn sign_head(
+    conn: &mut DbConnection,
+    key: &SigningKey,
+    caller: &Caller,
+    at: DateTime<Utc>,
+) -> Result<CheckpointRow, ApiError> {
     dispatch::lock_audit_chain(conn)?;
     let head: Option<(i64, String)> =
         ae::table.select((ae::seq, ae::hash)).order(ae::seq.desc()).first(conn).optional()?;
@@ -114,8 +122,21 @@ fn sign_head(conn: &mut DbConnection, key: &SigningKey, at: DateTime<Utc>) -> Re
     };
     row.signature = key.sign(row.message().as_bytes());
     diesel::insert_into(cp::table).values(&row).execute(conn)?;
+    let change = Change {
+        action: "audit_checkpoint.created".to_owned(),
+        resource_type: "audit_checkpoint",
+        resource_id: row.id.clone(),
+        consignee_id: None,
+        changes: serde_json::json!({ "after": { "seq": row.seq, "head_hash": row.head_hash, "key_id": row.key_id } }),
+    };
+    super::append(conn, caller, at, change)?;
     tracing::info!(seq, key_id = %row.key_id, "signed an audit checkpoint");
     Ok(row)
+}
+
+/// The checkpoint with `id`, or 404.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<CheckpointRow, ApiError> {
+    cp::table.find(id).first(conn).optional()?.ok_or_else(|| ApiError::NotFound(format!("no checkpoint {id}")))
 }
 
 /// Up to `limit` checkpoints after the cursor id, oldest first.

@@ -2,12 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
 
-use super::api::{Checkpoint, CheckpointPage, KeyPage, PublicKey};
+use super::checkpoint_api::{Checkpoint, CheckpointPage, KeyPage, PublicKey};
 use super::{checkpoint, keyring};
 use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
+use crate::http::conditional::{self, IfNoneMatch};
 use crate::http::pagination;
+use crate::openapi::API_PREFIX;
 use crate::state::AppState;
 use crate::validation;
 
@@ -19,13 +22,43 @@ use crate::validation;
 #[utoipa::path(
     tag = "audit",
     operation_id = "create_audit_checkpoint",
-    responses((status = 201, description = "The new checkpoint", body = Checkpoint))
+    responses((status = 201, description = "The new checkpoint", body = Checkpoint,
+        headers(("Location" = String, description = "URL of the checkpoint"))))
 )]
 #[post("/audit/checkpoints")]
 pub async fn create_checkpoint(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let row = state.checkpointer.checkpoint(&state.db, state.clock.now()).await?;
-    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(Checkpoint::try_from(row)?))
+    let row = state.checkpointer.checkpoint(&state.db, caller, state.clock.now()).await?;
+    let location = format!("{API_PREFIX}/audit/checkpoints/{}", row.id);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(Checkpoint::try_from(row)?))
+}
+
+/// Get a checkpoint.
+///
+/// Checkpoints never change once signed, so their ETag is always `"1"`.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "get_audit_checkpoint",
+    params(("id" = Uuid, Path, description = "Checkpoint id"), IfNoneMatch),
+    responses(
+        (status = 200, description = "The checkpoint", body = Checkpoint, headers(("ETag" = String, description = "Version tag"))),
+        (status = 304, description = "Not modified: the ETag in If-None-Match is current", headers(("ETag" = String, description = "Version tag"))),
+    )
+)]
+#[get("/audit/checkpoints/{id}")]
+pub async fn get_checkpoint(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadAudit)?;
+    let id = id.into_inner().to_string();
+    let row = state.db.run(move |c| checkpoint::get(c, &id)).await?;
+    conditional::resource(&req, 1, &Checkpoint::try_from(row)?)
 }
 
 /// List checkpoints.

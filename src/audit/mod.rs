@@ -3,6 +3,7 @@
 pub mod api;
 pub mod chain;
 pub mod checkpoint;
+pub mod checkpoint_api;
 mod checkpoint_handlers;
 pub mod export;
 pub mod handlers;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::verify)
         .service(checkpoint_handlers::create_checkpoint)
         .service(checkpoint_handlers::list_checkpoints)
+        .service(checkpoint_handlers::get_checkpoint)
         .service(checkpoint_handlers::list_public_keys)
         .service(handlers::redact)
         .service(handlers::consignee_history);

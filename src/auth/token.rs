@@ -89,10 +89,10 @@ impl RoleClaim {
         }
     }
 
-    /// Puts `role` into `claims` at this claim's place (for minting).
+    /// Puts `role` into `claims` at this claim's place (for minting); a URI-named claim is one key.
     pub fn set(&self, claims: &mut Claims, role: Role) {
         claims.other.remove("role");
-        let mut parts: Vec<&str> = self.0.split('.').collect();
+        let mut parts: Vec<&str> = if self.0.contains("://") { vec![&self.0] } else { self.0.split('.').collect() };
         let last = parts.pop().unwrap_or("role");
         let mut target = &mut claims.other;
         for part in parts {

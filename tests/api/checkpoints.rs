@@ -16,8 +16,13 @@ use crate::helpers::fixtures::create_consignee;
 use crate::helpers::{problem, spawn_app, spawn_app_at, TestApp};
 
 async fn checkpoint(app: &TestApp) -> Value {
-    let (status, body) = app.post_json("/api/v1/audit/checkpoints", "admin", &json!(null)).await;
-    assert_eq!(status, 201, "{body}");
+    let response = app.request(Method::POST, "/api/v1/audit/checkpoints", "admin").send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/audit/checkpoints/{}", body["id"].as_str().unwrap()));
+    let (status, fetched) = app.get_json(&location).await;
+    assert_eq!((status, &fetched), (200, &body));
     body
 }
 
@@ -48,9 +53,14 @@ async fn a_checkpoint_signs_the_head_and_an_auditor_can_check_it_with_openssl() 
     consignees(&app, &["One KK", "Two KK"]).await;
     let cp = checkpoint(&app).await;
     let report = verify(&app, "").await;
-    assert_eq!((cp["seq"].clone(), cp["head_hash"].clone()), (json!(2), report["head_hash"].clone()));
+    let (_, trail) = app.get_json("/api/v1/audit/events").await;
+    assert_eq!((cp["seq"].clone(), cp["head_hash"].clone()), (json!(2), trail["items"][1]["hash"].clone()));
     assert_eq!(report["valid"], true, "{report}");
     assert_eq!(report["checkpoints_checked"], 1);
+    let (_, events) = app.get_json("/api/v1/audit/events?action=audit_checkpoint.created").await;
+    let recorded = &events["items"][0];
+    assert_eq!((recorded["seq"].clone(), recorded["actor"].clone()), (json!(3), json!("tester-admin")), "{events}");
+    assert_eq!(recorded["changes"]["after"]["head_hash"], cp["head_hash"]);
     let (_, keys) = app.get_json("/api/v1/audit/public-keys").await;
     let key = &keys["items"][0];
     assert_eq!((key["key_id"].clone(), key["current"].clone()), (cp["key_id"].clone(), json!(true)));
@@ -123,7 +133,7 @@ async fn a_rewritten_tail_with_recomputed_hashes_is_detected() {
     .await;
     let report = verify(&app, "").await;
     assert_eq!(report["valid"], false, "{report}");
-    assert_eq!(report["events_checked"], 3, "every link holds");
+    assert_eq!(report["events_checked"], 4, "every link holds (the checkpoint's own event included)");
     assert_eq!(report["first_broken_seq"], 3);
     assert!(report["problems"][0]["detail"].as_str().unwrap().contains("differs from checkpoint"), "{report}");
 }
@@ -138,6 +148,12 @@ async fn a_kept_head_catches_what_no_checkpoint_covers() {
     behind_the_back(&app, |c| diesel::delete(ae::table.filter(ae::seq.eq(2))).execute(c).unwrap()).await;
     let report = verify(&app, &expect).await;
     assert_eq!((report["valid"].clone(), report["first_broken_seq"].clone()), (json!(false), json!(2)), "{report}");
+    let kept_head = format!("{}:{}", kept["head_seq"], kept["head_hash"].as_str().unwrap());
+    let output = app.cli(&["audit", "verify", "--expect", &kept_head]);
+    assert!(!output.status.success(), "the CLI checks the kept head too");
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["first_broken_seq"], 2);
+    assert!(!app.cli(&["audit", "verify", "--expect", "two:abc"]).status.success());
     for bad in ["?expect=2", "?expect=x:abc", "?expect=-1:0000"] {
         let response = app.request(Method::GET, &format!("/api/v1/audit/verify{bad}"), "admin").send().await.unwrap();
         let status = response.status().as_u16();

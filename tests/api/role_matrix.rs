@@ -25,6 +25,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/audit/verify", "admin", ""),
     ("GET", "/api/v1/audit/checkpoints", "privacy_officer", ""),
     ("POST", "/api/v1/audit/checkpoints", "admin", ""),
+    ("GET", "/api/v1/audit/checkpoints/{id}", "privacy_officer", ""),
     ("GET", "/api/v1/audit/public-keys", "privacy_officer", ""),
     ("GET", "/api/v1/consignees", "viewer", ""),
     ("POST", "/api/v1/consignees", "procurement", r#"{"legal_name": "Matrix KK"}"#),
@@ -47,12 +48,16 @@ fn documented_success(op: &Value) -> u16 {
     codes[0]
 }
 
-/// A fresh consignee and the seq of its creation event, so every call has its own target.
+/// A fresh consignee, the seq of its creation event and a checkpoint, so every call has its own target.
 async fn target(app: &TestApp, path: &str) -> String {
     let consignee = create_consignee(app, &format!("Matrix {path}")).await;
     let id = consignee["id"].as_str().unwrap();
     let (_, events) = app.get_json(&format!("/api/v1/audit/events?resource_id={id}")).await;
     let seq = events["items"][0]["seq"].as_i64().unwrap();
+    if path.starts_with("/api/v1/audit/checkpoints/") {
+        let (_, checkpoint) = app.post_json("/api/v1/audit/checkpoints", "admin", &serde_json::json!(null)).await;
+        return path.replace("{id}", checkpoint["id"].as_str().unwrap());
+    }
     path.replace("{id}", id).replace("{seq}", &seq.to_string())
 }
 
