@@ -45,6 +45,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    auth: web::Data<Auth>,
 }
 
 impl Application {
@@ -68,10 +69,10 @@ impl Application {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state =
             web::Data::new(AppState { db: db.clone(), clock: clock.clone(), checkpointer: checkpointer.clone() });
-        let server =
-            serve(listener, &settings, state.clone(), auth).map_err(|e| format!("cannot start the server: {e}"))?;
+        let server = serve(listener, &settings, state.clone(), auth.clone())
+            .map_err(|e| format!("cannot start the server: {e}"))?;
         checkpoint::spawn_schedule(checkpointer, db, clock);
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, state, auth })
     }
 
     /// The bound port (useful with port 0).
@@ -87,6 +88,11 @@ impl Application {
     /// The state handlers share (tests drive scheduled work through it).
     pub fn state(&self) -> web::Data<AppState> {
         self.state.clone()
+    }
+
+    /// Token verification and the revocation cache.
+    pub fn auth(&self) -> web::Data<Auth> {
+        self.auth.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.

@@ -77,6 +77,8 @@ pub struct Revocations {
     refreshing: tokio::sync::Mutex<()>,
     /// Bumped by every local revocation, so a load that started before it is not taken as fresh.
     generation: AtomicU64,
+    /// How many times the cache has read the database.
+    loads: AtomicU64,
 }
 
 impl Revocations {
@@ -88,12 +90,18 @@ impl Revocations {
             cached: RwLock::new((None, Arc::new(Snapshot::default()))),
             refreshing: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
+            loads: AtomicU64::new(0),
         }
     }
 
     /// Whether `claims` names a revoked token.
     pub async fn is_revoked(&self, claims: &Claims) -> Result<bool, ApiError> {
         Ok(self.snapshot().await?.revokes(claims))
+    }
+
+    /// How many times the cache has read the database (one read per refresh, however many wait).
+    pub fn loads(&self) -> u64 {
+        self.loads.load(Ordering::SeqCst)
     }
 
     /// Marks the cache stale so this node sees a new revocation at once.
@@ -121,6 +129,7 @@ impl Revocations {
         }
         let (generation, started, now) = (self.generation.load(Ordering::SeqCst), Instant::now(), Utc::now());
         let after = base.last_seq;
+        self.loads.fetch_add(1, Ordering::SeqCst);
         let rows = self.db.run(move |c| store::load_since(c, after, now)).await?;
         let mut next = (*base).clone();
         next.apply(rows);

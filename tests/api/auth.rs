@@ -359,3 +359,18 @@ async fn revocations_whose_tokens_have_all_expired_are_dropped_from_the_cache() 
     let url = format!("{}/api/v1/auth/me", fresh.address);
     assert_eq!(app.client.get(&url).bearer_auth(&service_token).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn a_stale_revocation_cache_is_refreshed_once_for_all_waiting_requests() {
+    let app = spawn_app_with(|s| s.revocation_cache_secs = 1).await;
+    let url = format!("{}/api/v1/auth/me", app.address);
+    let bearer = token("burst", "viewer");
+    assert_eq!(app.client.get(&url).bearer_auth(&bearer).send().await.unwrap().status(), 200);
+    let before = app.auth.revocations.loads();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let burst: Vec<_> = (0..20).map(|_| tokio::spawn(app.client.get(&url).bearer_auth(&bearer).send())).collect();
+    for request in burst {
+        assert_eq!(request.await.unwrap().unwrap().status(), 200);
+    }
+    assert_eq!(app.auth.revocations.loads() - before, 1, "one refresh served the whole burst");
+}

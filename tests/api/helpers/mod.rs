@@ -42,6 +42,8 @@ pub struct TestApp {
     pub settings: Settings,
     /// The state handlers share (to drive scheduled work).
     pub state: actix_web::web::Data<AppState>,
+    /// Token verification and the revocation cache.
+    pub auth: actix_web::web::Data<consignee_registry::auth::Auth>,
     /// Keeps the database alive until the test ends (`None` on a second node).
     _database: Option<TestDatabase>,
 }
@@ -118,9 +120,10 @@ async fn start_node(settings: Settings, database: Option<TestDatabase>, clock: S
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     let state = app.state();
+    let auth = app.auth();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, db, settings, state, _database: database }
+    TestApp { address, client, db, settings, state, auth, _database: database }
 }
 
 /// A token for `sub` with `role`, valid for an hour.
