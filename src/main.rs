@@ -124,8 +124,10 @@ fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: 
 }
 
 async fn verify(settings: &Settings, expect: &[String]) -> Result<(), String> {
-    let expected = Expectation::parse_list(&expect.join(",")).map_err(|_| "--expect takes SEQ:HASH".to_owned());
-    let expected = if expect.is_empty() { Vec::new() } else { expected? };
+    let expected = match expect.is_empty() {
+        true => Vec::new(),
+        false => Expectation::parse_list(&expect.join(",")).map_err(|_| "--expect takes SEQ:HASH".to_owned())?,
+    };
     let db = startup::open_database(settings).await?;
     let clock: SharedClock = Arc::new(SystemClock);
     let checkpointer = startup::open_checkpointer(settings, &db, &clock).await?;

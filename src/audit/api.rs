@@ -229,10 +229,8 @@ impl Expectation {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyQuery {
-    /// `SEQ:HASH` pairs (comma-separated) from earlier reports or checkpoints kept outside the service.
-    #[param(
-        pattern = "^[0-9]{1,18}:[0-9a-f]{64}(,[0-9]{1,18}:[0-9a-f]{64})*$",
-        example = "41:5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e"
-    )]
+    /// `SEQ:HASH` pairs (comma-separated) from earlier reports or checkpoints kept outside the service,
+    /// e.g. `41:5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e`.
+    #[param(pattern = "^[0-9]{1,18}:[0-9a-f]{64}(,[0-9]{1,18}:[0-9a-f]{64})*$")]
     pub expect: Option<String>,
 }

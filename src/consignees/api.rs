@@ -12,7 +12,6 @@ use crate::domain::country::{self, CountryCode};
 
 /// How much supervision a consignee needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
-#[schema(example = "high")]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum RiskTier {
@@ -27,7 +26,6 @@ pub enum RiskTier {
 
 /// Where a consignee stands in selection and supervision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
-#[schema(example = "approved")]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ConsigneeStatus {

@@ -23,7 +23,6 @@ impl utoipa::PartialSchema for CountryCode {
             .schema_type(Type::String)
             .description(Some("ISO 3166-1 alpha-2 country code (lower case is accepted and stored upper case)"))
             .enum_values(Some(ASSIGNED.split(' ')))
-            .examples(["JP"])
             .into()
     }
 }
