@@ -134,3 +134,33 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 pub fn trimmed<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
     <String as serde::Deserialize>::deserialize(de).map(|s| s.trim().to_owned())
 }
+
+/// Deserializes an integer, also from a number with no fractional part (`52.0`), which JSON
+/// Schema counts as an integer.
+pub fn whole<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let number = <serde_json::Number as serde::Deserialize>::deserialize(de)?;
+    let value = number
+        .as_i64()
+        .or_else(|| number.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+        .ok_or_else(|| D::Error::custom("expected an integer"))?;
+    T::try_from(value).map_err(|_| D::Error::custom(format!("{value} is out of range")))
+}
+
+/// As [`whole`], for an optional field (`null` or absent is `None`).
+pub fn whole_option<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    #[derive(serde::Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] i64);
+    let value = <Option<Whole> as serde::Deserialize>::deserialize(de)?;
+    value
+        .map(|Whole(v)| T::try_from(v).map_err(|_| serde::de::Error::custom(format!("{v} is out of range"))))
+        .transpose()
+}

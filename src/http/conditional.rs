@@ -5,6 +5,7 @@
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
@@ -42,9 +43,40 @@ pub struct IfNoneMatch {
 #[derive(Debug, Clone, Copy)]
 pub struct RequireIfMatch(pub bool);
 
-/// The strong ETag for a row version.
-pub fn etag(version: i64) -> String {
-    format!("\"{version}\"")
+/// A strong entity tag: the row version, followed by a short digest of the derived values
+/// (`"7-3f9a2c"`) when the representation carries values that move with the date or with other
+/// records, so the tag changes whenever the representation does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag(String);
+
+impl Tag {
+    /// The tag of a representation that is the stored row alone.
+    pub fn version(version: i64) -> Self {
+        Self(version.to_string())
+    }
+
+    /// The tag of a representation with derived values: the version, then a digest of `derived`.
+    pub fn derived<T: Serialize>(version: i64, derived: &T) -> Self {
+        let json = serde_json::to_vec(derived).unwrap_or_default();
+        let digest = Sha256::digest(&json);
+        Self(format!("{version}-{}", hex::encode(&digest[..3])))
+    }
+
+    /// A tag that is not a version, such as a document's sha256.
+    pub fn opaque(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The quoted header value.
+    pub fn header(&self) -> String {
+        format!("\"{}\"", self.0)
+    }
+}
+
+impl From<i64> for Tag {
+    fn from(version: i64) -> Self {
+        Self::version(version)
+    }
 }
 
 /// The version an ETag names: its digits up to an optional `-digest` of derived values.
@@ -132,34 +164,44 @@ pub fn check_version(expected: &Expected, current: i64) -> Result<(), ApiError> 
     }
 }
 
-fn single(mut response: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version))).insert_header((header::CACHE_CONTROL, "private, no-cache"));
+fn single(mut response: HttpResponseBuilder, tag: &Tag) -> HttpResponseBuilder {
+    response.insert_header((header::ETAG, tag.header())).insert_header((header::CACHE_CONTROL, "private, no-cache"));
     response
 }
 
 /// A resource just created: 201 with its `Location` and ETag.
-pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
-    single(HttpResponse::Created(), version).insert_header((header::LOCATION, location)).json(body)
+pub fn created<T: Serialize>(location: String, tag: impl Into<Tag>, body: &T) -> HttpResponse {
+    single(HttpResponse::Created(), &tag.into()).insert_header((header::LOCATION, location)).json(body)
 }
 
 /// A resource just changed: 200 with its new ETag (a change is never answered with 304).
-pub fn written<T: Serialize>(version: i64, body: &T) -> HttpResponse {
-    single(HttpResponse::Ok(), version).json(body)
+pub fn written<T: Serialize>(tag: impl Into<Tag>, body: &T) -> HttpResponse {
+    single(HttpResponse::Ok(), &tag.into()).json(body)
 }
 
 /// A single resource with its ETag, or 304 when the client's copy is current (weak comparison);
 /// a malformed `If-None-Match` is a 400.
-pub fn resource<T: Serialize>(req: &HttpRequest, version: i64, body: &T) -> Result<HttpResponse, ApiError> {
-    let current = EntityTag::new_strong(version.to_string());
+pub fn resource<T: Serialize>(req: &HttpRequest, tag: impl Into<Tag>, body: &T) -> Result<HttpResponse, ApiError> {
+    let tag = tag.into();
+    Ok(match not_modified(req, &tag)? {
+        Some(response) => response,
+        None => single(HttpResponse::Ok(), &tag).json(body),
+    })
+}
+
+/// 304 with the tag when `If-None-Match` names the current representation; `None` to send it.
+pub fn not_modified(req: &HttpRequest, tag: &Tag) -> Result<Option<HttpResponse>, ApiError> {
+    let current = EntityTag::new_strong(tag.0.clone());
     let matches = match req.headers().get(header::IF_NONE_MATCH) {
         None => false,
         Some(value) => parse_tags(value, "If-None-Match")?.is_none_or(|tags| tags.iter().any(|t| t.weak_eq(&current))),
     };
-    Ok(if matches {
-        single(HttpResponse::NotModified(), version).finish()
-    } else {
-        single(HttpResponse::Ok(), version).json(body)
-    })
+    Ok(matches.then(|| single(HttpResponse::NotModified(), tag).finish()))
+}
+
+/// Headers of a single resource sent as a stream (a document): its tag and `private, no-cache`.
+pub fn single_headers(tag: &Tag) -> HttpResponseBuilder {
+    single(HttpResponse::Ok(), tag)
 }
 
 #[cfg(test)]

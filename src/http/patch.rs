@@ -28,3 +28,22 @@ pub fn required<T>(target: &mut T, patch: Option<Option<T>>, field: &str, errors
         None => {}
     }
 }
+
+/// Deserializes a present field that may not be `null` as `Some(value)`; use with `#[serde(default)]`.
+pub fn non_null<'de, T, D>(de: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(de).map(Some)
+}
+
+/// As [`non_null`] for text, trimmed.
+pub fn non_null_trimmed<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    crate::http::body::trimmed(de).map(Some)
+}
+
+/// As [`non_null`] for an integer that may arrive as `52.0`.
+pub fn non_null_whole<'de, D: Deserializer<'de>>(de: D) -> Result<Option<i32>, D::Error> {
+    crate::http::body::whole(de).map(Some)
+}
