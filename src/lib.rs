@@ -2,14 +2,17 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clause_templates;
 pub mod clock;
 pub mod config;
 pub mod consignees;
 pub mod db;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod memoranda;
 pub mod openapi;
 pub mod private_files;
 pub mod startup;

@@ -28,6 +28,8 @@ Errors are RFC 9457 `application/problem+json`.",
     modifiers(&SharedResponses),
     tags(
         (name = "consignees", description = "The consignee register and status decisions"),
+        (name = "memoranda", description = "Protection memoranda signed with each consignee, and their signed documents"),
+        (name = "clause templates", description = "The clauses every memorandum must contain"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "auth", description = "The caller and token revocation"),
         (name = "health", description = "Liveness and readiness probes"),

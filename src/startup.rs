@@ -36,7 +36,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope(API_PREFIX)
             .configure(crate::auth::handlers::configure)
             .configure(crate::audit::configure)
-            .configure(crate::consignees::configure),
+            .configure(crate::consignees::configure)
+            .configure(crate::memoranda::configure)
+            .configure(crate::clause_templates::configure),
     );
 }
 
@@ -67,8 +69,13 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let state =
-            web::Data::new(AppState { db: db.clone(), clock: clock.clone(), checkpointer: checkpointer.clone() });
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            clock: clock.clone(),
+            checkpointer: checkpointer.clone(),
+            time_zone: settings.time_zone,
+            document_limit: settings.document_limit,
+        });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
         checkpoint::spawn_schedule(checkpointer, db, clock);

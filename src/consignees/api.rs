@@ -9,6 +9,7 @@ use validator::{Validate, ValidationError};
 
 use crate::domain::corporate_number;
 use crate::domain::country::{self, CountryCode};
+use crate::memoranda::summary::MemorandaSummary;
 
 /// How much supervision a consignee needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
@@ -184,7 +185,11 @@ fn validate_phone(value: &str) -> Result<(), ValidationError> {
     "risk_tier": "high", "notes": null, "status": "approved",
     "status_reason": "Selection assessment 2026-11 passed; Privacy Mark holder",
     "status_changed_at": "2026-11-20T01:00:00Z", "created_at": "2026-11-18T05:30:00Z",
-    "updated_at": "2026-11-20T01:00:00Z", "created_by": "alice", "updated_by": "privacy-office", "version": 3
+    "updated_at": "2026-11-20T01:00:00Z", "created_by": "alice", "updated_by": "privacy-office",
+    "memoranda_summary": {"in_force": [{"id": "01a21e05-6b1c-7d3e-9a4f-2b8c7d6e5f40",
+        "title": "個人情報の取扱いに関する覚書", "expires_on": "2027-03-31", "current_term_ends_on": "2027-03-31"}],
+        "missing_clauses": []},
+    "version": 3
 }))]
 pub struct Consignee {
     /// Server-assigned id (UUID v7, so ids sort by creation).
@@ -222,7 +227,9 @@ pub struct Consignee {
     pub created_by: String,
     /// Who last changed it (token subject).
     pub updated_by: String,
-    /// Row version; the ETag. Send it as `If-Match` to change safely.
+    /// The memoranda in force today and any required clause they miss (derived).
+    pub memoranda_summary: MemorandaSummary,
+    /// Row version; the ETag's first part. Send it as `If-Match` to change safely.
     #[schema(example = 1)]
     pub version: i64,
 }

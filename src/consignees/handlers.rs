@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::api::{Consignee, ConsigneeInput, ConsigneeQuery, StatusChange};
 use super::patch::ConsigneePatch;
-use super::store;
+use super::{store, view};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
@@ -42,9 +42,15 @@ pub async fn create(
     caller.require(Permission::EditRegister)?;
     let input = body::json::<ConsigneeInput>(&req, payload, body::JSON).await?.normalized();
     validation::check(&input)?;
-    let at = state.clock.now();
-    let row = state.db.write(move |c| store::create(c, &caller, at, input)).await?;
-    Ok(conditional::created(location(&row.id), row.version, &row.to_api()?))
+    let (at, today) = (state.clock.now(), state.today());
+    let (consignee, tag) = state
+        .db
+        .write(move |c| {
+            let row = store::create(c, &caller, at, input)?;
+            view::present_one(c, row, today)
+        })
+        .await?;
+    Ok(conditional::created(location(&consignee.id.to_string()), tag, &consignee))
 }
 
 /// List consignees.
@@ -71,9 +77,15 @@ pub async fn list(
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
-    let after = query.cursor.map(|id| id.to_string());
-    let rows = state.db.run(move |c| store::list(c, &query, after.as_deref(), limit + 1)).await?;
-    let page = pagination::page(rows, limit, |r| r.id.clone(), |r| r.to_api())?;
+    let (after, today) = (query.cursor.map(|id| id.to_string()), state.today());
+    let rows = state
+        .db
+        .run(move |c| {
+            let rows = store::list(c, &query, after.as_deref(), limit + 1)?;
+            view::present(c, rows, today)
+        })
+        .await?;
+    let page = pagination::page(rows, limit, |(c, _)| c.id.to_string(), |(c, _)| Ok(c))?;
     Ok(pagination::respond(&req, &page))
 }
 
@@ -95,9 +107,15 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
-    let id = id.into_inner().to_string();
-    let row = state.db.run(move |c| store::get(c, &id)).await?;
-    conditional::resource(&req, row.version, &row.to_api()?)
+    let (id, today) = (id.into_inner().to_string(), state.today());
+    let (consignee, tag) = state
+        .db
+        .run(move |c| {
+            let row = store::get(c, &id)?;
+            view::present_one(c, row, today)
+        })
+        .await?;
+    conditional::resource(&req, tag, &consignee)
 }
 
 /// Change a consignee.
@@ -130,9 +148,15 @@ pub async fn update(
     caller.require(Permission::EditRegister)?;
     let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
-    let (id, at) = (id.into_inner().to_string(), state.clock.now());
-    let row = state.db.write(move |c| store::update(c, &caller, at, &id, expected, patch)).await?;
-    Ok(conditional::written(row.version, &row.to_api()?))
+    let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
+    let (consignee, tag) = state
+        .db
+        .write(move |c| {
+            let row = store::update(c, &caller, at, &id, expected, patch)?;
+            view::present_one(c, row, today)
+        })
+        .await?;
+    Ok(conditional::written(tag, &consignee))
 }
 
 /// Change a consignee's status.
@@ -163,9 +187,15 @@ pub async fn change_status(
     let change: StatusChange = body::json(&req, payload, body::JSON).await?;
     validation::check(&change)?;
     let expected = conditional::expected_version(&req)?;
-    let (id, at) = (id.into_inner().to_string(), state.clock.now());
-    let row = state.db.write(move |c| store::change_status(c, &caller, at, &id, expected, change)).await?;
-    Ok(conditional::written(row.version, &row.to_api()?))
+    let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
+    let (consignee, tag) = state
+        .db
+        .write(move |c| {
+            let row = store::change_status(c, &caller, at, &id, expected, change)?;
+            view::present_one(c, row, today)
+        })
+        .await?;
+    Ok(conditional::written(tag, &consignee))
 }
 
 /// Delete a candidate.

@@ -6,6 +6,7 @@ pub mod model;
 pub mod patch;
 pub mod status;
 pub mod store;
+pub mod view;
 
 /// Registers the consignee routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

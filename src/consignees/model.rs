@@ -8,6 +8,7 @@ use super::api::{Consignee, ConsigneeInput, ConsigneeStatus, Contact, RiskTier};
 use crate::db::schema::consignees;
 use crate::domain::search;
 use crate::error::ApiError;
+use crate::memoranda::summary::MemorandaSummary;
 
 /// One row of `consignees`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
@@ -88,8 +89,8 @@ impl ConsigneeRow {
             .map_err(|_| ApiError::internal(format!("stored status {:?} is unknown", self.status)))
     }
 
-    /// The consignee as the API shows it.
-    pub fn to_api(&self) -> Result<Consignee, ApiError> {
+    /// The consignee as the API shows it, with its memoranda summary.
+    pub fn to_api(&self, memoranda_summary: MemorandaSummary) -> Result<Consignee, ApiError> {
         let fields = self.input()?;
         Ok(Consignee {
             id: Uuid::parse_str(&self.id).map_err(ApiError::internal)?,
@@ -109,6 +110,7 @@ impl ConsigneeRow {
             updated_at: self.updated_at.and_utc(),
             created_by: self.created_by.clone(),
             updated_by: self.updated_by.clone(),
+            memoranda_summary,
             version: self.version,
         })
     }

@@ -192,6 +192,11 @@ pub fn delete(
             row.status
         )));
     }
+    if crate::memoranda::store::exists_for(conn, id)? {
+        return Err(ApiError::Conflict(
+            "this candidate has memoranda attached; a consignee with records is kept as evidence".to_owned(),
+        ));
+    }
     // Only the version that was read, still a candidate: a concurrent approval wins (PostgreSQL).
     let candidate = c::status.eq(ConsigneeStatus::Candidate.as_str());
     let deleted =

@@ -81,12 +81,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clause_templates (code) {
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        retired -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        filename -> Text,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
+    document_chunks (document_id, seq) {
+        document_id -> Text,
+        seq -> BigInt,
+        bytes -> Binary,
+    }
+}
+
+diesel::table! {
+    memoranda (id) {
+        id -> Text,
+        consignee_id -> Text,
+        title -> Text,
+        external_ref -> Nullable<Text>,
+        version_label -> Nullable<Text>,
+        supersedes -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
+        effective_from -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        renewal_term_months -> Nullable<Integer>,
+        renewal_notice_days -> Nullable<Integer>,
+        signatories -> Text,
+        clauses -> Text,
+        notes -> Nullable<Text>,
+        status -> Text,
+        required_clauses -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        signed_by -> Nullable<Text>,
+        terminated_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        document_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
+diesel::joinable!(document_chunks -> documents (document_id));
+diesel::joinable!(memoranda -> consignees (consignee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
     audit_events,
     token_revocations,
     audit_signing_keys,
-    audit_checkpoints
+    audit_checkpoints,
+    clause_templates,
+    documents,
+    document_chunks,
+    memoranda
 );

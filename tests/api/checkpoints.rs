@@ -32,15 +32,6 @@ async fn verify(app: &TestApp, query: &str) -> Value {
     report
 }
 
-/// Runs `f` on a pooled connection behind the API's back.
-async fn behind_the_back<T: Send + 'static>(
-    app: &TestApp,
-    f: impl FnOnce(&mut consignee_registry::db::DbConnection) -> T + Send + 'static,
-) -> T {
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || f(&mut db.get_blocking().unwrap())).await.unwrap()
-}
-
 async fn consignees(app: &TestApp, names: &[&str]) {
     for name in names {
         create_consignee(app, name).await;
@@ -98,7 +89,7 @@ async fn deleting_the_tail_behind_a_checkpoint_is_detected_and_names_the_missing
     let app = spawn_app().await;
     consignees(&app, &["One KK", "Two KK", "Three KK"]).await;
     checkpoint(&app).await;
-    behind_the_back(&app, |c| diesel::delete(ae::table.filter(ae::seq.ge(3))).execute(c).unwrap()).await;
+    app.behind_the_back(|c| diesel::delete(ae::table.filter(ae::seq.ge(3))).execute(c).unwrap()).await;
     let report = verify(&app, "").await;
     assert_eq!(report["valid"], false);
     assert_eq!(report["events_checked"], 2, "the remaining chain links up");
@@ -116,7 +107,7 @@ async fn a_rewritten_tail_with_recomputed_hashes_is_detected() {
     consignees(&app, &["One KK", "Two KK", "Three KK"]).await;
     checkpoint(&app).await;
     // Rewrite events 2 and 3 (a new actor) and recompute every hash: the links all hold.
-    behind_the_back(&app, |c| {
+    app.behind_the_back(|c| {
         let rows: Vec<AuditEventRow> = ae::table.order(ae::seq.asc()).load(c).unwrap();
         let mut prev = rows[0].hash.clone();
         for mut row in rows.into_iter().skip(1) {
@@ -145,7 +136,7 @@ async fn a_kept_head_catches_what_no_checkpoint_covers() {
     let kept = verify(&app, "").await;
     let expect = format!("?expect={}:{}", kept["head_seq"], kept["head_hash"].as_str().unwrap());
     assert_eq!(verify(&app, &expect).await["valid"], true);
-    behind_the_back(&app, |c| diesel::delete(ae::table.filter(ae::seq.eq(2))).execute(c).unwrap()).await;
+    app.behind_the_back(|c| diesel::delete(ae::table.filter(ae::seq.eq(2))).execute(c).unwrap()).await;
     let report = verify(&app, &expect).await;
     assert_eq!((report["valid"].clone(), report["first_broken_seq"].clone()), (json!(false), json!(2)), "{report}");
     let kept_head = format!("{}:{}", kept["head_seq"], kept["head_hash"].as_str().unwrap());
@@ -169,7 +160,7 @@ async fn a_forged_checkpoint_signature_is_reported() {
     let cp = checkpoint(&app).await;
     let id = cp["id"].as_str().unwrap().to_owned();
     let forged = "A".repeat(86) + "==";
-    behind_the_back(&app, move |c| {
+    app.behind_the_back(move |c| {
         use consignee_registry::db::schema::audit_checkpoints as cp;
         diesel::update(cp::table.find(id)).set(cp::signature.eq(forged)).execute(c).unwrap();
     })
@@ -215,11 +206,12 @@ async fn a_rotated_key_vouches_for_the_old_one_so_old_checkpoints_still_verify()
     assert_eq!((old_key["current"].clone(), old_key["endorsed_by"].clone()), (json!(false), new["key_id"].clone()));
     // A key added behind the server's back (with a checkpoint it signed) is not trusted.
     let forged_key = old_key["key_id"].as_str().unwrap().to_owned();
-    behind_the_back(&rotated, move |c| {
-        use consignee_registry::db::schema::audit_signing_keys as k;
-        diesel::update(k::table.find(forged_key)).set(k::endorsed_by.eq(None::<String>)).execute(c).unwrap();
-    })
-    .await;
+    rotated
+        .behind_the_back(move |c| {
+            use consignee_registry::db::schema::audit_signing_keys as k;
+            diesel::update(k::table.find(forged_key)).set(k::endorsed_by.eq(None::<String>)).execute(c).unwrap();
+        })
+        .await;
     let report = verify(&rotated, "").await;
     assert_eq!(report["valid"], false);
     assert!(report["problems"][0]["detail"].as_str().unwrap().contains("does not vouch for"), "{report}");

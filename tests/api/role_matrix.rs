@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use consignee_registry::openapi;
 
-use crate::helpers::fixtures::create_consignee;
+use crate::helpers::fixtures::{
+    create_consignee, create_memorandum, memorandum_body, ready_memorandum, signed_memorandum_from,
+};
 use crate::helpers::{spawn_app, token, TestApp};
 
 const ROLES: [&str; 4] = ["viewer", "procurement", "privacy_officer", "admin"];
@@ -34,6 +36,29 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("DELETE", "/api/v1/consignees/{id}", "procurement", ""),
     ("POST", "/api/v1/consignees/{id}/status", "privacy_officer", r#"{"status": "approved", "reason": "matrix"}"#),
     ("GET", "/api/v1/consignees/{id}/history", "privacy_officer", ""),
+    ("POST", "/api/v1/consignees/{id}/memoranda", "procurement", r#"{"title": "Matrix memorandum"}"#),
+    ("GET", "/api/v1/consignees/{id}/memoranda", "viewer", ""),
+    ("GET", "/api/v1/memoranda", "viewer", ""),
+    ("GET", "/api/v1/memoranda/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/memoranda/{id}", "procurement", r#"{"notes": "matrix"}"#),
+    ("POST", "/api/v1/memoranda/{id}/sign", "procurement", ""),
+    (
+        "POST",
+        "/api/v1/memoranda/{id}/terminate",
+        "procurement",
+        r#"{"terminated_on": "2026-01-01", "reason": "matrix"}"#,
+    ),
+    ("PUT", "/api/v1/memoranda/{id}/document", "procurement", "%PDF-1.7\n%%EOF\n"),
+    ("GET", "/api/v1/memoranda/{id}/document", "viewer", ""),
+    ("GET", "/api/v1/clause-templates", "viewer", ""),
+    (
+        "POST",
+        "/api/v1/clause-templates",
+        "admin",
+        r#"{"code": "matrix_clause", "title": "Matrix", "description": "matrix"}"#,
+    ),
+    ("GET", "/api/v1/clause-templates/{code}", "viewer", ""),
+    ("PATCH", "/api/v1/clause-templates/{code}", "admin", r#"{"description": "matrix"}"#),
 ];
 
 fn rank(role: &str) -> usize {
@@ -48,10 +73,28 @@ fn documented_success(op: &Value) -> u16 {
     codes[0]
 }
 
-/// A fresh consignee, the seq of its creation event and a checkpoint, so every call has its own target.
-async fn target(app: &TestApp, path: &str) -> String {
+/// A memorandum in the state the operation at `path` needs (signed to terminate, ready to sign,
+/// with a document to download, a draft otherwise).
+async fn memorandum_for(app: &TestApp, consignee_id: &str, method: &str, path: &str) -> String {
+    let body = memorandum_body(app, "Matrix memorandum").await;
+    let memorandum = match (method, path.rsplit('/').next().unwrap()) {
+        (_, "terminate") => signed_memorandum_from(app, consignee_id, &body).await,
+        (_, "sign") | ("GET", "document") => ready_memorandum(app, consignee_id, &body).await,
+        _ => create_memorandum(app, consignee_id, &body).await,
+    };
+    memorandum["id"].as_str().unwrap().to_owned()
+}
+
+/// A fresh consignee, the seq of its creation event, a checkpoint or a memorandum, so every call has its own target.
+async fn target(app: &TestApp, method: &str, path: &str) -> String {
     let consignee = create_consignee(app, &format!("Matrix {path}")).await;
     let id = consignee["id"].as_str().unwrap();
+    if path.starts_with("/api/v1/memoranda/") {
+        return path.replace("{id}", &memorandum_for(app, id, method, path).await);
+    }
+    if path.starts_with("/api/v1/clause-templates/") {
+        return path.replace("{code}", "confidentiality");
+    }
     let (_, events) = app.get_json(&format!("/api/v1/audit/events?resource_id={id}")).await;
     let seq = events["items"][0]["seq"].as_i64().unwrap();
     if path.starts_with("/api/v1/audit/checkpoints/") {
@@ -78,7 +121,9 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
             let call = |url: String, bearer: Option<String>| {
                 let mut request = app.client.request(method.clone(), format!("{}{url}", app.address));
                 if !body.is_empty() {
-                    request = request.header("content-type", "application/json").body(body);
+                    let pdf = path.ends_with("/document");
+                    let content_type = if pdf { "application/pdf" } else { "application/json" };
+                    request = request.header("content-type", content_type).body(body);
                 }
                 if let Some(bearer) = bearer {
                     request = request.bearer_auth(bearer);
@@ -90,10 +135,10 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
                 checked += 1;
                 continue;
             }
-            let anonymous = call(target(&app, path).await, None).await.unwrap().status().as_u16();
+            let anonymous = call(target(&app, method.as_str(), path).await, None).await.unwrap().status().as_u16();
             assert_eq!(anonymous, 401, "{method} {path} without a token");
             for role in ROLES {
-                let url = target(&app, path).await;
+                let url = target(&app, method.as_str(), path).await;
                 let response = call(url, Some(token(&format!("matrix-{role}"), role))).await.unwrap();
                 let status = response.status().as_u16();
                 let expected = if rank(role) >= rank(least) { success } else { 403 };

@@ -70,3 +70,108 @@ pub async fn consignee_in_status(app: &TestApp, legal_name: &str, status: &str) 
 pub async fn approved_consignee(app: &TestApp, legal_name: &str) -> Value {
     consignee_in_status(app, legal_name, "approved").await
 }
+
+/// A real PDF (header, catalog, one page, trailer marker) padded with comment lines to about `size` bytes.
+pub fn pdf(size: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+        .to_vec();
+    let mut n: u32 = 0x9e37_79b9;
+    while bytes.len() + 65 + 6 <= size {
+        n ^= n << 13;
+        n ^= n >> 17;
+        n ^= n << 5;
+        bytes.push(b'%');
+        bytes.extend((0..63u32).map(|i| b' ' + (n.rotate_left(i) % 94) as u8));
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(b"%%EOF\n");
+    bytes
+}
+
+/// The codes of the clauses required today.
+pub async fn required_clauses(app: &TestApp) -> Vec<String> {
+    let (status, page) = app.get_json("/api/v1/clause-templates?retired=false&limit=200").await;
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Terms with everything signing needs but the document: both parties' signatories, dates, and
+/// every required clause included (incident notification within 24 hours).
+pub async fn memorandum_body(app: &TestApp, title: &str) -> Value {
+    let clauses: Vec<Value> = required_clauses(app)
+        .await
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let hours = (code == "incident_notification").then_some(24);
+            json!({"code": code, "included": true, "reference": format!("Art. {}", i + 1), "notify_within_hours": hours})
+        })
+        .collect();
+    json!({
+        "title": title,
+        "signed_on": "2025-03-25",
+        "effective_from": "2025-04-01",
+        "expires_on": "2027-03-31",
+        "signatories": [
+            {"name": "鈴木 一郎", "title": "総務部長", "party": "company"},
+            {"name": "佐藤 花子", "title": "代表取締役", "party": "consignee"}
+        ],
+        "clauses": clauses,
+    })
+}
+
+/// Records a memorandum from `body` for `consignee_id` as procurement; panics unless 201.
+pub async fn create_memorandum(app: &TestApp, consignee_id: &str, body: &Value) -> Value {
+    let (status, created) =
+        app.post_json(&format!("/api/v1/consignees/{consignee_id}/memoranda"), "procurement", body).await;
+    assert_eq!(status, 201, "memorandum create failed: {created}");
+    created
+}
+
+/// Uploads `bytes` as the memorandum's PDF; returns the response.
+pub async fn upload_pdf(app: &TestApp, memorandum_id: &str, bytes: Vec<u8>) -> reqwest::Response {
+    app.request(reqwest::Method::PUT, &format!("/api/v1/memoranda/{memorandum_id}/document"), "procurement")
+        .header("content-type", "application/pdf")
+        .header("content-disposition", "attachment; filename=\"memorandum.pdf\"")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A draft for `consignee_id` with everything signing needs, including the signed PDF.
+pub async fn ready_memorandum(app: &TestApp, consignee_id: &str, body: &Value) -> Value {
+    let created = create_memorandum(app, consignee_id, body).await;
+    let id = created["id"].as_str().unwrap();
+    let uploaded = upload_pdf(app, id, pdf(4096)).await;
+    assert_eq!(uploaded.status(), 200, "upload failed: {}", uploaded.text().await.unwrap());
+    created
+}
+
+/// Signs memorandum `id`; panics unless 200.
+pub async fn sign_memorandum(app: &TestApp, id: &str) -> Value {
+    let (status, signed) = app.post_json(&format!("/api/v1/memoranda/{id}/sign"), "procurement", &Value::Null).await;
+    assert_eq!(status, 200, "sign failed: {signed}");
+    signed
+}
+
+/// A signed memorandum from `body` for `consignee_id`.
+pub async fn signed_memorandum_from(app: &TestApp, consignee_id: &str, body: &Value) -> Value {
+    let ready = ready_memorandum(app, consignee_id, body).await;
+    sign_memorandum(app, ready["id"].as_str().unwrap()).await
+}
+
+/// A signed, complete memorandum for `consignee_id`, in force from 2025-04-01 to 2027-03-31.
+pub async fn signed_memorandum(app: &TestApp, consignee_id: &str) -> Value {
+    let body = memorandum_body(app, "個人情報の取扱いに関する覚書").await;
+    signed_memorandum_from(app, consignee_id, &body).await
+}
+
+/// An approved consignee with a signed memorandum in force.
+pub async fn approved_consignee_with_memorandum(app: &TestApp, legal_name: &str) -> (Value, Value) {
+    let consignee = approved_consignee(app, legal_name).await;
+    let memorandum = signed_memorandum(app, consignee["id"].as_str().unwrap()).await;
+    (consignee, memorandum)
+}

@@ -67,6 +67,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         log: "warn".to_owned(),
         log_format: LogFormat::Text,
         body_limit: 64 * 1024,
+        document_limit: 20 * 1024 * 1024,
         workers: 1,
         db_pool_size: 3,
         db_timeout_ms: 2_000,
@@ -193,6 +194,15 @@ impl TestApp {
             .header("content-type", "application/merge-patch+json")
             .body(body.to_string());
         json(request.send().await.unwrap()).await
+    }
+
+    /// Runs `f` on a pooled connection behind the API's back.
+    pub async fn behind_the_back<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut consignee_registry::db::DbConnection) -> T + Send + 'static,
+    ) -> T {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || f(&mut db.get_blocking().unwrap())).await.unwrap()
     }
 
     /// Every consignee, as admin.

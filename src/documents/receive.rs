@@ -1,0 +1,121 @@
+//! Reading an upload: the declared type (415), the size limit (413, before the body is read in
+//! full), the file name, the leading bytes and the sha256, keeping each received piece once.
+
+use actix_web::http::header::{self, ContentDisposition, Header};
+use actix_web::web::{self, Bytes};
+use actix_web::HttpRequest;
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use super::kind::{DocumentType, ACCEPTED};
+use crate::error::ApiError;
+
+/// A document received in full and checked, not yet stored.
+pub struct Received {
+    /// The body as it arrived, piece by piece (never copied into one buffer).
+    pub pieces: Vec<Bytes>,
+    /// Total size in bytes.
+    pub size: usize,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Declared (and verified) media type.
+    pub content_type: DocumentType,
+    /// File name to store.
+    pub filename: String,
+}
+
+/// Reads and checks an upload of at most `limit` bytes; `named` is the `?filename=` override.
+pub async fn receive(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+    named: Option<String>,
+) -> Result<Received, ApiError> {
+    let content_type = declared_type(req)?;
+    let too_large = || ApiError::PayloadTooLarge(format!("a document may be at most {limit} bytes"));
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let filename = file_name(req, named, content_type)?;
+    let (mut pieces, mut size, mut hasher, mut head) = (Vec::new(), 0usize, Sha256::new(), Vec::with_capacity(8));
+    while let Some(piece) = payload.next().await {
+        let piece = piece.map_err(|e| {
+            ApiError::BadRequest(format!("the body ended before it was complete ({e}); nothing was stored"))
+        })?;
+        size += piece.len();
+        if size > limit {
+            return Err(too_large());
+        }
+        if head.len() < 8 {
+            head.extend(piece.iter().take(8 - head.len()));
+            check_head(content_type, &head, false)?;
+        }
+        hasher.update(&piece);
+        pieces.push(piece);
+    }
+    if size == 0 {
+        return Err(ApiError::invalid("body", "empty", "the document is empty"));
+    }
+    check_head(content_type, &head, true)?;
+    Ok(Received { pieces, size, sha256: hex::encode(hasher.finalize()), content_type, filename })
+}
+
+fn declared_type(req: &HttpRequest) -> Result<DocumentType, ApiError> {
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    essence
+        .and_then(|ct| ct.parse::<DocumentType>().ok())
+        .ok_or_else(|| ApiError::UnsupportedMediaType(format!("send the document as {ACCEPTED}")))
+}
+
+/// 415 when the leading bytes cannot begin a file of the declared type (checked as soon as
+/// enough bytes have arrived, so a mislabelled file is refused without reading all of it).
+fn check_head(kind: DocumentType, head: &[u8], complete: bool) -> Result<(), ApiError> {
+    let prefix_ok = kind.matches(head) || (!complete && head.len() < 8 && could_still_match(kind, head));
+    if prefix_ok {
+        return Ok(());
+    }
+    Err(ApiError::UnsupportedMediaType(format!("the content is not {}: {}", kind.as_str(), kind.signature())))
+}
+
+/// Whether more bytes could still make `head` a valid start.
+fn could_still_match(kind: DocumentType, head: &[u8]) -> bool {
+    let starts: &[&[u8]] = match kind {
+        DocumentType::Pdf => &[b"%PDF-"],
+        DocumentType::Png => &[b"\x89PNG\r\n\x1a\n"],
+        DocumentType::Jpeg => &[b"\xFF\xD8\xFF"],
+        DocumentType::Tiff => &[b"II*\0", b"MM\0*"],
+    };
+    starts.iter().any(|s| s.starts_with(head) || head.starts_with(s))
+}
+
+/// The file name: `?filename=`, else `Content-Disposition`'s, else `document.<ext>`; reduced to
+/// its last path segment without control characters, at most 255 characters.
+fn file_name(req: &HttpRequest, named: Option<String>, kind: DocumentType) -> Result<String, ApiError> {
+    let from_header = || {
+        let disposition = ContentDisposition::parse(req).ok()?;
+        disposition
+            .get_filename_ext()
+            .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
+            .or_else(|| disposition.get_filename().map(str::to_owned))
+    };
+    let Some(given) = named.or_else(from_header) else {
+        return Ok(format!("document.{}", kind.extension()));
+    };
+    let last = given.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() || clean.chars().count() > 255 {
+        return Err(ApiError::invalid(
+            "filename",
+            "file_name",
+            "must be a file name of 1 to 255 characters that is not only white space",
+        ));
+    }
+    Ok(clean.to_owned())
+}
