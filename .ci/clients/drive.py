@@ -1,7 +1,11 @@
 """Drives the generated Python client through create -> get -> list -> update of a consignee,
-as a contract system's developers would on day one. Run by .ci/clients/run.sh.
+then records its memorandum: create with every required clause, upload the signed PDF, sign,
+download it back -- as a contract system's developers would on day one. Run by .ci/clients/run.sh.
 Env: BASE_URL (http://127.0.0.1:PORT), TOKEN (admin bearer token)."""
 
+import datetime
+import hashlib
+import io
 import os
 from http import HTTPStatus
 
@@ -12,14 +16,29 @@ from consignee_registry_client.api.consignees import (
     list_consignees,
     update_consignee,
 )
+from consignee_registry_client.api.clause_templates import list_clause_templates
+from consignee_registry_client.api.memoranda import (
+    create_memorandum,
+    download_memorandum_document,
+    sign_memorandum,
+    upload_memorandum_document,
+)
 from consignee_registry_client.models import (
+    ClauseEntry,
     Consignee,
     ConsigneeInput,
     ConsigneePatch,
     Contact,
     CountryCode,
+    Document,
+    Memorandum,
+    MemorandumInput,
+    MemorandumStatus,
+    Party,
     RiskTier,
+    Signatory,
 )
+from consignee_registry_client.types import File
 
 NAME = "生成クライアント株式会社"
 NOTES = "updated by the generated client"
@@ -70,3 +89,39 @@ with client:
     assert type(updated) is Consignee, type(updated)
     assert updated.version == 2 and updated.notes == NOTES and updated.legal_name == NAME, updated
     print(f"ok update: 200 version {updated.version} notes {updated.notes!r} (sent as {sent.get('PATCH')})")
+
+    # A memorandum with every clause currently required, its signed PDF, and the signature.
+    required = expect(list_clause_templates.sync_detailed(client=client, retired=False, limit=200), HTTPStatus.OK)
+    clauses = [
+        ClauseEntry(code=t.code, included=True, notify_within_hours=24 if t.code == "incident_notification" else None)
+        for t in required.items
+    ]
+    terms = MemorandumInput(
+        title="個人情報の取扱いに関する覚書",
+        external_ref="CT-CLIENT-1",
+        signatories=[Signatory(name="鈴木 一郎", party=Party.COMPANY), Signatory(name="佐藤 花子", party=Party.CONSIGNEE)],
+        clauses=clauses,
+        signed_on=datetime.date(2026, 4, 1),
+        effective_from=datetime.date(2026, 4, 1),
+    )
+    memo = expect(create_memorandum.sync_detailed(created.id, client=client, body=terms), HTTPStatus.CREATED)
+    assert type(memo) is Memorandum and memo.status == MemorandumStatus.DRAFT, memo
+    print(f"ok create memorandum: 201 {memo.id} with {len(clauses)} clauses")
+
+    pdf = b"%PDF-1.7\n%" + bytes(range(256)) * 64 + b"\n%%EOF\n"
+    upload = File(payload=io.BytesIO(pdf), file_name="memorandum.pdf", mime_type="application/pdf")
+    doc = expect(upload_memorandum_document.sync_detailed(memo.id, client=client, body=upload), HTTPStatus.OK)
+    assert type(doc) is Document and doc.sha256 == hashlib.sha256(pdf).hexdigest(), doc
+    assert sent.get("PUT") == "application/pdf", f"sent as {sent.get('PUT')}"
+    print(f"ok upload: 200 {doc.size} bytes sha256 {doc.sha256[:12]}… (sent as {sent.get('PUT')})")
+
+    signed = expect(sign_memorandum.sync_detailed(memo.id, client=client), HTTPStatus.OK)
+    assert signed.status == MemorandumStatus.SIGNED and signed.in_force, signed
+    print(f"ok sign: 200 status {signed.status.value} in_force {signed.in_force}")
+
+    resp = download_memorandum_document.sync_detailed(memo.id, client=client)
+    got = expect(resp, HTTPStatus.OK)
+    assert got.payload.read() == pdf and resp.headers["Content-Type"] == "application/pdf", resp.headers
+    holder = expect(get_consignee.sync_detailed(created.id, client=client), HTTPStatus.OK)
+    assert [m.id for m in holder.memoranda_summary.in_force] == [memo.id], holder.memoranda_summary
+    print(f"ok download: 200 same {len(pdf)} bytes; consignee shows it in force")

@@ -89,6 +89,7 @@ generate() {
 rm -rf $out && mkdir -p $out
 generate python-gen '^Generating ' \
   $venv/bin/openapi-python-client generate --path "$doc" --config $here/python-client.yaml \
+  --custom-template-path $here/templates \
   --meta setup --output-path $out/python --fail-on-warning
 # openapi-typescript, then tsc on its output: a clean run prints "✨ openapi-typescript 7.13.0" and
 # "🚀 DOC → OUT [12.3ms]"; warnings go to stderr as " ⚠  ...", errors as " ✘  ...", tsc errors as lines.

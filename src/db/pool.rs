@@ -1,9 +1,11 @@
 //! The connection pool: a manager that picks the backend from the URL and prepares each connection.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 
@@ -59,17 +61,31 @@ pub fn redact_url(url: &str) -> String {
     format!("{base}?{}", params.join("&"))
 }
 
+/// Counts the statements every pooled connection runs, so tests can show a list costs a fixed
+/// number of queries whatever its length.
+#[derive(Debug, Clone, Default)]
+struct QueryCounter(Arc<AtomicU64>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// r2d2 manager that opens the backend named by the URL (never falls through to another).
 #[derive(Debug)]
 pub struct DbManager {
     backend: Backend,
     busy_timeout_ms: u64,
+    queries: QueryCounter,
 }
 
 impl DbManager {
     /// A manager for `backend`; `busy_timeout_ms` is how long an SQLite writer waits for the lock.
     pub fn new(backend: Backend, busy_timeout_ms: u64) -> Self {
-        Self { backend, busy_timeout_ms }
+        Self { backend, busy_timeout_ms, queries: QueryCounter::default() }
     }
 
     fn open_sqlite(&self, path: &std::path::Path) -> Result<DbConnection, diesel::r2d2::Error> {
@@ -89,12 +105,14 @@ impl r2d2::ManageConnection for DbManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        match &self.backend {
-            Backend::Postgres(url) => {
-                PgConnection::establish(url).map(DbConnection::Postgres).map_err(diesel::r2d2::Error::ConnectionError)
-            }
-            Backend::Sqlite(path) => self.open_sqlite(path),
-        }
+        let mut conn = match &self.backend {
+            Backend::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(diesel::r2d2::Error::ConnectionError)?,
+            Backend::Sqlite(path) => self.open_sqlite(path)?,
+        };
+        conn.set_instrumentation(self.queries.clone());
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
@@ -111,6 +129,7 @@ impl r2d2::ManageConnection for DbManager {
 pub struct Db {
     pub(super) pool: r2d2::Pool<DbManager>,
     backend: Backend,
+    queries: QueryCounter,
 }
 
 /// How to size and time the pool.
@@ -132,18 +151,24 @@ impl Db {
             prepare_sqlite_file(path)?;
         }
         let manager = DbManager::new(backend.clone(), options.busy_timeout_ms);
+        let queries = manager.queries.clone();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
             .connection_timeout(options.connection_timeout)
             .build(manager)
             .map_err(|e| format!("cannot connect to the database at {}: {e}", redact_url(url)))?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, queries })
     }
 
     /// The backend this pool talks to.
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// How many statements the pool's connections have run since it opened.
+    pub fn queries_run(&self) -> u64 {
+        self.queries.0.load(Ordering::Relaxed)
     }
 
     /// A connection straight from the pool, for CLI commands and tests (never on an actix worker).

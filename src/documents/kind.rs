@@ -44,14 +44,24 @@ impl DocumentType {
         }
     }
 
+    /// The byte sequences a file of this type starts with.
+    fn magic(self) -> &'static [&'static [u8]] {
+        match self {
+            Self::Pdf => &[b"%PDF-"],
+            Self::Png => &[b"\x89PNG\r\n\x1a\n"],
+            Self::Jpeg => &[b"\xFF\xD8\xFF"],
+            Self::Tiff => &[b"II*\0", b"MM\0*"],
+        }
+    }
+
     /// Whether `head` (the first bytes, up to 8) starts the way this type's files start.
     pub fn matches(self, head: &[u8]) -> bool {
-        match self {
-            Self::Pdf => head.starts_with(b"%PDF-"),
-            Self::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
-            Self::Jpeg => head.starts_with(b"\xFF\xD8\xFF"),
-            Self::Tiff => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
-        }
+        self.magic().iter().any(|magic| head.starts_with(magic))
+    }
+
+    /// Whether more bytes could still turn `head` into a valid start.
+    pub fn could_start(self, head: &[u8]) -> bool {
+        self.magic().iter().any(|magic| magic.starts_with(head) || head.starts_with(magic))
     }
 
     /// What a file of this type starts with, for error messages.

@@ -38,7 +38,7 @@ pub async fn receive(
     if declared.is_some_and(|len| len > limit) {
         return Err(too_large());
     }
-    let filename = file_name(req, named, content_type)?;
+    let filename = file_name(req, named, content_type);
     let (mut pieces, mut size, mut hasher, mut head) = (Vec::new(), 0usize, Sha256::new(), Vec::with_capacity(8));
     while let Some(piece) = payload.next().await {
         let piece = piece.map_err(|e| {
@@ -76,27 +76,16 @@ fn declared_type(req: &HttpRequest) -> Result<DocumentType, ApiError> {
 /// 415 when the leading bytes cannot begin a file of the declared type (checked as soon as
 /// enough bytes have arrived, so a mislabelled file is refused without reading all of it).
 fn check_head(kind: DocumentType, head: &[u8], complete: bool) -> Result<(), ApiError> {
-    let prefix_ok = kind.matches(head) || (!complete && head.len() < 8 && could_still_match(kind, head));
+    let prefix_ok = kind.matches(head) || (!complete && head.len() < 8 && kind.could_start(head));
     if prefix_ok {
         return Ok(());
     }
     Err(ApiError::UnsupportedMediaType(format!("the content is not {}: {}", kind.as_str(), kind.signature())))
 }
 
-/// Whether more bytes could still make `head` a valid start.
-fn could_still_match(kind: DocumentType, head: &[u8]) -> bool {
-    let starts: &[&[u8]] = match kind {
-        DocumentType::Pdf => &[b"%PDF-"],
-        DocumentType::Png => &[b"\x89PNG\r\n\x1a\n"],
-        DocumentType::Jpeg => &[b"\xFF\xD8\xFF"],
-        DocumentType::Tiff => &[b"II*\0", b"MM\0*"],
-    };
-    starts.iter().any(|s| s.starts_with(head) || head.starts_with(s))
-}
-
-/// The file name: `?filename=`, else `Content-Disposition`'s, else `document.<ext>`; reduced to
-/// its last path segment without control characters, at most 255 characters.
-fn file_name(req: &HttpRequest, named: Option<String>, kind: DocumentType) -> Result<String, ApiError> {
+/// The file name: `?filename=`, else `Content-Disposition`'s, reduced to its last path segment
+/// without control characters and cut to 255 characters; `document.<ext>` when nothing is left.
+fn file_name(req: &HttpRequest, named: Option<String>, kind: DocumentType) -> String {
     let from_header = || {
         let disposition = ContentDisposition::parse(req).ok()?;
         disposition
@@ -104,18 +93,11 @@ fn file_name(req: &HttpRequest, named: Option<String>, kind: DocumentType) -> Re
             .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
             .or_else(|| disposition.get_filename().map(str::to_owned))
     };
-    let Some(given) = named.or_else(from_header) else {
-        return Ok(format!("document.{}", kind.extension()));
-    };
+    let given = named.or_else(from_header).unwrap_or_default();
     let last = given.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.trim();
-    if clean.is_empty() || clean.chars().count() > 255 {
-        return Err(ApiError::invalid(
-            "filename",
-            "file_name",
-            "must be a file name of 1 to 255 characters that is not only white space",
-        ));
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    match clean.trim() {
+        "" => format!("document.{}", kind.extension()),
+        name => name.to_owned(),
     }
-    Ok(clean.to_owned())
 }

@@ -3,6 +3,7 @@
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
+use super::api::MemorandumStatus;
 use super::store;
 use crate::auth::{Caller, Permission};
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
@@ -54,7 +55,7 @@ pub async fn upload(
     let probe = id.clone();
     let row = state.db.run(move |c| store::get(c, &probe)).await?;
     conditional::check_version(&expected, row.version)?;
-    if row.status != "draft" {
+    if row.stored_status()? != MemorandumStatus::Draft {
         return Err(ApiError::Conflict(format!("the memorandum is {}; its document cannot change", row.status)));
     }
     let received = receive::receive(&req, payload, state.document_limit, query.filename).await?;

@@ -18,6 +18,7 @@ mod memoranda;
 mod memoranda_dates;
 mod migrations;
 mod openapi;
+mod query_counts;
 mod role_matrix;
 mod security;
 mod status;

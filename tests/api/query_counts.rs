@@ -1,0 +1,46 @@
+//! Lists run a fixed number of queries per page, never one per row: the same list costs the same
+//! number of statements with a few rows as with many.
+
+use serde_json::json;
+
+use crate::helpers::fixtures::{create_consignee, create_memorandum, signed_memorandum};
+use crate::helpers::{spawn_app_with, TestApp};
+
+/// Statements run to answer GET `path` (checked 200).
+async fn queries_for(app: &TestApp, path: &str) -> u64 {
+    let before = app.db.queries_run();
+    let (status, page) = app.get_json(path).await;
+    assert_eq!(status, 200, "{page}");
+    app.db.queries_run() - before
+}
+
+async fn add_consignees(app: &TestApp, from: usize, to: usize) {
+    for i in from..to {
+        let consignee = create_consignee(app, &format!("件数{i}株式会社")).await;
+        let id = consignee["id"].as_str().unwrap();
+        if i % 2 == 0 {
+            signed_memorandum(app, id).await;
+        } else {
+            create_memorandum(app, id, &json!({"title": "draft"})).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
+    // A revocation cache that outlives the test keeps its refresh out of the counts.
+    let app = spawn_app_with(|s| s.revocation_cache_secs = 3600).await;
+    let paths = ["/api/v1/consignees?limit=200", "/api/v1/memoranda?limit=200", "/api/v1/clause-templates?limit=200"];
+    add_consignees(&app, 0, 2).await;
+    let mut few = Vec::new();
+    for path in paths {
+        few.push(queries_for(&app, path).await);
+    }
+    add_consignees(&app, 2, 20).await;
+    for (path, few) in paths.iter().zip(few) {
+        assert_eq!(queries_for(&app, path).await, few, "{path}: {few} queries for 2 rows");
+    }
+    // The consignee page, its consignees' memoranda and the required clauses, plus the pool's
+    // connection check: four statements.
+    assert_eq!(queries_for(&app, paths[0]).await, 4);
+}
