@@ -230,6 +230,9 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::UniqueViolation, _) => {
                 Self::Conflict("a record with the same unique value already exists".to_owned())
             }
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
+                Self::Conflict("a related record changed while this request ran; fetch it and retry".to_owned())
+            }
             _ => Self::internal(err),
         }
     }

@@ -51,3 +51,12 @@ fn default_message(error: &ValidationError) -> String {
         (code, ..) => format!("is invalid ({code})"),
     }
 }
+
+/// A date RFC 3339 can write (years 0001–9999), so text-stored dates compare in calendar order.
+pub fn calendar_date(date: &chrono::NaiveDate) -> Result<(), ValidationError> {
+    use chrono::Datelike;
+    if (1..=9999).contains(&date.year()) {
+        return Ok(());
+    }
+    Err(ValidationError::new("date_range").with_message("must be a date between 0001-01-01 and 9999-12-31".into()))
+}

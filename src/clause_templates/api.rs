@@ -68,15 +68,16 @@ pub struct ClauseTemplatePatch {
     /// Short title.
     #[serde(default, deserialize_with = "crate::http::patch::non_null_trimmed")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, nullable = false)]
     pub title: Option<String>,
     /// What the clause must say.
     #[serde(default, deserialize_with = "crate::http::patch::non_null_trimmed")]
     #[validate(length(min = 1, max = 4000))]
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, nullable = false)]
     pub description: Option<String>,
     /// Whether the clause is retired.
     #[serde(default, deserialize_with = "crate::http::patch::non_null")]
+    #[schema(nullable = false)]
     pub retired: Option<bool>,
 }
 

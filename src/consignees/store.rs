@@ -192,6 +192,7 @@ pub fn delete(
             row.status
         )));
     }
+    crate::db::dispatch::lock_consignee(conn, id)?;
     if crate::memoranda::store::exists_for(conn, id)? {
         return Err(ApiError::Conflict(
             "this candidate has memoranda attached; a consignee with records is kept as evidence".to_owned(),

@@ -45,3 +45,17 @@ pub fn lock_audit_chain(conn: &mut DbConnection) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// Serializes the writes that check one consignee's records against each other (supersedes
+/// chains, external refs, deletion of a candidate with nothing attached) for the rest of the
+/// current transaction.
+///
+/// PostgreSQL locks the consignee's row; SQLite already holds the database write lock.
+pub fn lock_consignee(conn: &mut DbConnection, consignee_id: &str) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(c) = conn {
+        sql_query("SELECT 1 FROM consignees WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(consignee_id)
+            .execute(c)?;
+    }
+    Ok(())
+}

@@ -2,18 +2,19 @@
 //! full), the file name, the leading bytes and the sha256, keeping each received piece once.
 
 use actix_web::http::header::{self, ContentDisposition, Header};
-use actix_web::web::{self, Bytes};
+use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::HttpRequest;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use super::kind::{DocumentType, ACCEPTED};
+use super::store::CHUNK;
 use crate::error::ApiError;
 
 /// A document received in full and checked, not yet stored.
 pub struct Received {
-    /// The body as it arrived, piece by piece (never copied into one buffer).
-    pub pieces: Vec<Bytes>,
+    /// The body in blocks of [`CHUNK`] bytes (the last one shorter), each stored as one chunk.
+    pub blocks: Vec<Bytes>,
     /// Total size in bytes.
     pub size: usize,
     /// SHA-256 of the bytes, hex.
@@ -39,7 +40,8 @@ pub async fn receive(
         return Err(too_large());
     }
     let filename = file_name(req, named, content_type);
-    let (mut pieces, mut size, mut hasher, mut head) = (Vec::new(), 0usize, Sha256::new(), Vec::with_capacity(8));
+    let (mut blocks, mut block, mut size) = (Vec::new(), BytesMut::new(), 0usize);
+    let (mut hasher, mut head) = (Sha256::new(), Vec::with_capacity(8));
     while let Some(piece) = payload.next().await {
         let piece = piece.map_err(|e| {
             ApiError::BadRequest(format!("the body ended before it was complete ({e}); nothing was stored"))
@@ -53,13 +55,28 @@ pub async fn receive(
             check_head(content_type, &head, false)?;
         }
         hasher.update(&piece);
-        pieces.push(piece);
+        // Copy into whole blocks as the pieces arrive (however small they are) and let them go.
+        let mut rest: &[u8] = &piece;
+        while !rest.is_empty() {
+            if block.capacity() == 0 {
+                block.reserve(CHUNK.min(limit));
+            }
+            let take = rest.len().min(CHUNK - block.len());
+            block.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if block.len() == CHUNK {
+                blocks.push(block.split().freeze());
+            }
+        }
+    }
+    if !block.is_empty() {
+        blocks.push(block.freeze());
     }
     if size == 0 {
         return Err(ApiError::invalid("body", "empty", "the document is empty"));
     }
     check_head(content_type, &head, true)?;
-    Ok(Received { pieces, size, sha256: hex::encode(hasher.finalize()), content_type, filename })
+    Ok(Received { blocks, size, sha256: hex::encode(hasher.finalize()), content_type, filename })
 }
 
 fn declared_type(req: &HttpRequest) -> Result<DocumentType, ApiError> {
@@ -95,9 +112,14 @@ fn file_name(req: &HttpRequest, named: Option<String>, kind: DocumentType) -> St
     };
     let given = named.or_else(from_header).unwrap_or_default();
     let last = given.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let clean: String = last.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).take(255).collect();
     match clean.trim() {
-        "" => format!("document.{}", kind.extension()),
+        "" | "." | ".." => format!("document.{}", kind.extension()),
         name => name.to_owned(),
     }
+}
+
+/// Unicode bidirectional formatting characters, which can disguise a file name's extension.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -8,6 +8,7 @@ use super::store::{self, DocumentRow};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::conditional::{self, Tag};
+use crate::http::normalize;
 
 /// The document's bytes with its type, length, file name and `ETag` (the sha256); 304 when the
 /// client's copy is current.
@@ -17,7 +18,9 @@ pub fn respond(req: &HttpRequest, db: Db, doc: DocumentRow) -> Result<HttpRespon
         return Ok(not_modified);
     }
     let content_type = doc.kind()?.as_str();
-    let (size, chunks, id) = (doc.size as u64, doc.chunks(), doc.id.clone());
+    // HEAD: the same headers, and no chunk read (actix would poll the stream to its end).
+    let chunks = if normalize::was_head(req) { 0 } else { doc.chunks() };
+    let (size, id) = (doc.size as u64, doc.id.clone());
     let stream = futures_util::stream::unfold(0i64, move |seq| {
         let (db, id) = (db.clone(), id.clone());
         async move {

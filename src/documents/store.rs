@@ -72,23 +72,8 @@ pub fn insert(
         uploaded_by: caller.sub.clone(),
     };
     diesel::insert_into(d::table).values(&row).execute(conn)?;
-    let mut chunk = Vec::with_capacity(CHUNK.min(received.size));
-    let mut seq = 0i64;
-    for piece in &received.pieces {
-        let mut rest: &[u8] = piece;
-        while !rest.is_empty() {
-            let take = rest.len().min(CHUNK - chunk.len());
-            chunk.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            if chunk.len() == CHUNK {
-                write_chunk(conn, &row.id, seq, &chunk)?;
-                chunk.clear();
-                seq += 1;
-            }
-        }
-    }
-    if !chunk.is_empty() {
-        write_chunk(conn, &row.id, seq, &chunk)?;
+    for (seq, block) in received.blocks.iter().enumerate() {
+        write_chunk(conn, &row.id, seq as i64, block)?;
     }
     Ok(row)
 }

@@ -125,10 +125,13 @@ pub struct MemorandumInput {
     /// An earlier memorandum of the same consignee that this one replaces.
     pub supersedes: Option<Uuid>,
     /// Date of signature.
+    #[validate(custom(function = "crate::validation::calendar_date"))]
     pub signed_on: Option<NaiveDate>,
     /// First day the agreement applies.
+    #[validate(custom(function = "crate::validation::calendar_date"))]
     pub effective_from: Option<NaiveDate>,
     /// Last day of the (first) term; after `effective_from`; absent for open-ended agreements.
+    #[validate(custom(function = "crate::validation::calendar_date"))]
     pub expires_on: Option<NaiveDate>,
     /// Automatic renewal (needs `expires_on`, the end of the first term).
     #[validate(nested)]
@@ -235,6 +238,7 @@ pub struct Memorandum {
 #[schema(example = json!({"terminated_on": "2026-11-30", "reason": "Replaced by the 2027 memorandum"}))]
 pub struct Termination {
     /// The day the termination took effect (not before `signed_on`, not after today).
+    #[validate(custom(function = "crate::validation::calendar_date"))]
     pub terminated_on: NaiveDate,
     /// Why.
     #[serde(deserialize_with = "crate::http::body::trimmed")]
@@ -250,6 +254,7 @@ pub struct MemorandumQuery {
     /// Only this status on today's date (`expired` and `signed` are judged today).
     pub status: Option<MemorandumStatus>,
     /// Only memoranda that do not renew automatically and whose `expires_on` is before this date.
+    #[validate(custom(function = "crate::validation::calendar_date"))]
     pub expires_before: Option<NaiveDate>,
     /// Only the memorandum with this contract-system id.
     #[validate(length(min = 1, max = 200))]

@@ -17,7 +17,8 @@ use crate::validation;
 ///
 /// The raw bytes as `application/pdf`, `image/png`, `image/jpeg` or `image/tiff` (the leading
 /// bytes must match: a PDF starts with `%PDF-`); the file name from `Content-Disposition` or
-/// `?filename=`. Replaces an earlier upload while the memorandum is a draft.
+/// `?filename=`. Replaces an earlier upload while the memorandum is a draft. The answer's `ETag`
+/// is the document's sha256; the memorandum's version moves on, so fetch it before an `If-Match`.
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "upload_memorandum_document",

@@ -158,6 +158,7 @@ impl MemorandumRow {
         view["terminated_on"] = serde_json::to_value(self.terminated_on).map_err(ApiError::internal)?;
         view["termination_reason"] = self.termination_reason.clone().into();
         view["document_id"] = self.document_id.clone().into();
+        view["required_clauses"] = serde_json::to_value(self.required_clauses()?).map_err(ApiError::internal)?;
         Ok(view)
     }
 }

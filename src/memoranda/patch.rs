@@ -16,11 +16,11 @@ use crate::http::patch::{self, double_option, non_null_whole};
 pub struct AutoRenewalPatch {
     /// Length of each renewed term in months.
     #[serde(default, deserialize_with = "non_null_whole")]
-    #[schema(minimum = 1, maximum = 120)]
+    #[schema(minimum = 1, maximum = 120, nullable = false)]
     pub term_months: Option<i32>,
     /// Days before a term ends by which notice must be given.
     #[serde(default, deserialize_with = "non_null_whole")]
-    #[schema(minimum = 0, maximum = 730)]
+    #[schema(minimum = 0, maximum = 730, nullable = false)]
     pub notice_days: Option<i32>,
 }
 

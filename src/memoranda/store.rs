@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::clause_templates::store as templates;
 use crate::consignees::store as consignees;
 use crate::db::schema::memoranda as m;
-use crate::db::DbConnection;
+use crate::db::{dispatch, DbConnection};
 use crate::documents::receive::Received;
 use crate::documents::store::{self as documents, DocumentRow};
 use crate::error::ApiError;
@@ -48,6 +48,7 @@ pub fn create(
     input: MemorandumInput,
 ) -> Result<MemorandumRow, ApiError> {
     consignees::get(conn, consignee_id)?;
+    dispatch::lock_consignee(conn, consignee_id)?;
     let now = at.naive_utc();
     let mut row = MemorandumRow {
         id: Uuid::now_v7().to_string(),
@@ -153,6 +154,7 @@ pub fn update(
             row.status
         )));
     }
+    dispatch::lock_consignee(conn, &row.consignee_id)?;
     rules::check_references(conn, &input, &row.consignee_id.clone(), id)?;
     let before = row.audit_view()?;
     row.set_fields(input);
@@ -213,6 +215,12 @@ pub fn terminate(
     }
     if row.signed_on.is_some_and(|signed| day < signed) {
         return Err(ApiError::invalid("terminated_on", "date_order", "cannot be before signed_on"));
+    }
+    if let (None, Some(end)) = (row.renewal_term_months, row.expires_on) {
+        if day > end {
+            let message = format!("the memorandum had already expired on {end}");
+            return Err(ApiError::invalid("terminated_on", "date_order", &message));
+        }
     }
     let before = row.audit_view()?;
     row.status = MemorandumStatus::Terminated.as_str().to_owned();

@@ -54,10 +54,15 @@ pub fn standing(terms: &Terms, day: NaiveDate) -> Standing {
     Standing { status, in_force, current_term_ends_on, notice_deadline }
 }
 
-/// The end of term `k` (term 0 ends on `first_end`); `None` past the calendar's range.
+/// The end of term `k` (term 0 ends on `first_end`); `None` past the calendar's range. A first
+/// term ending on a month's last day renews to the last day of each later month (30 Sep → 31 Mar).
 fn term_end(first_end: NaiveDate, term_months: i32, k: u32) -> Option<NaiveDate> {
-    let months = u32::try_from(term_months).ok()?.checked_mul(k)?;
-    first_end.checked_add_months(Months::new(months))
+    let months = Months::new(u32::try_from(term_months).ok()?.checked_mul(k)?);
+    if first_end.succ_opt().is_some_and(|next| next.month() != first_end.month()) {
+        let next_month = first_end.succ_opt()?.checked_add_months(months)?;
+        return next_month.pred_opt();
+    }
+    first_end.checked_add_months(months)
 }
 
 /// The term running on `day`: the first `k` whose end is `day` or later, with that end.
@@ -76,14 +81,20 @@ fn term_running(first_end: NaiveDate, term_months: i32, day: NaiveDate) -> (u32,
     }
 }
 
-/// `notice_days` before the end of term `k`, or of term `k + 1` once that day has passed.
+/// `notice_days` before the end of term `k`, or of the first later term whose deadline is still
+/// `day` or later (notice may be longer than a term).
 fn notice_deadline(first_end: NaiveDate, renewal: AutoRenewal, k: u32, end: NaiveDate, day: NaiveDate) -> NaiveDate {
     let before = |end: NaiveDate| end.checked_sub_days(Days::new(renewal.notice_days.max(0) as u64)).unwrap_or(end);
-    let this_term = before(end);
-    if this_term >= day {
-        return this_term;
+    let mut deadline = before(end);
+    let mut next = k;
+    while deadline < day {
+        next += 1;
+        match term_end(first_end, renewal.term_months, next) {
+            Some(end) => deadline = before(end),
+            None => break,
+        }
     }
-    term_end(first_end, renewal.term_months, k + 1).map_or(this_term, before)
+    deadline
 }
 
 #[cfg(test)]
@@ -125,10 +136,25 @@ mod tests {
     }
 
     #[test]
-    fn month_ends_clamp_without_drifting() {
+    fn month_ends_stay_month_ends() {
         let terms = renewing("2026-01-31", 1, 0);
         assert_eq!(standing(&terms, date("2026-02-01")).current_term_ends_on, Some(date("2026-02-28")));
         assert_eq!(standing(&terms, date("2026-03-01")).current_term_ends_on, Some(date("2026-03-31")));
+        let half_years = renewing("2026-09-30", 6, 0);
+        assert_eq!(standing(&half_years, date("2026-10-01")).current_term_ends_on, Some(date("2027-03-31")));
+        let leap = renewing("2027-02-28", 12, 0);
+        assert_eq!(standing(&leap, date("2027-03-01")).current_term_ends_on, Some(date("2028-02-29")));
+        let mid_month = renewing("2026-01-30", 1, 0);
+        assert_eq!(standing(&mid_month, date("2026-02-01")).current_term_ends_on, Some(date("2026-02-28")));
+        assert_eq!(standing(&mid_month, date("2026-03-01")).current_term_ends_on, Some(date("2026-03-30")));
+    }
+
+    #[test]
+    fn notice_longer_than_a_term_points_to_a_deadline_still_ahead() {
+        let terms = renewing("2026-01-31", 1, 60);
+        let s = standing(&terms, date("2026-02-15"));
+        assert_eq!(s.current_term_ends_on, Some(date("2026-02-28")));
+        assert_eq!(s.notice_deadline, Some(date("2026-03-01")), "60 days before 2026-04-30");
     }
 
     #[test]

@@ -192,3 +192,60 @@ async fn a_body_shorter_than_its_content_length_stores_nothing() {
     let (status, _) = app.get_json(&format!("/api/v1/memoranda/{id}/document")).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn many_small_chunks_assemble_into_the_same_bytes() {
+    let app = spawn_app().await;
+    let id = draft(&app).await;
+    let bytes = pdf(1_200_000);
+    let head = raw_head(&app, &id, 0).replace("Content-Length: 0", "Transfer-Encoding: chunked");
+    let mut body = Vec::new();
+    for piece in bytes.chunks(997) {
+        body.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        body.extend_from_slice(piece);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let answer = raw_exchange(&app, head, &body).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(stored(&app).await, (1, 2), "two 1 MiB-bounded chunks");
+    let download = app.request(Method::GET, &format!("/api/v1/memoranda/{id}/document"), "viewer").send().await;
+    assert!(download.unwrap().bytes().await.unwrap()[..] == bytes[..]);
+}
+
+#[tokio::test]
+async fn head_answers_the_headers_without_reading_the_bytes() {
+    let app = spawn_app().await;
+    let id = draft(&app).await;
+    let bytes = pdf(3 * 1024 * 1024);
+    assert_eq!(upload_pdf(&app, &id, bytes.clone()).await.status(), 200);
+    let path = format!("/api/v1/memoranda/{id}/document");
+    let before = app.db.queries_run();
+    let head = app.request(Method::HEAD, &path, "viewer").send().await.unwrap();
+    let head_queries = app.db.queries_run() - before;
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"].to_str().unwrap(), bytes.len().to_string());
+    assert!(head.headers()["etag"].to_str().unwrap().len() == 66);
+    let before = app.db.queries_run();
+    let body = app.request(Method::GET, &path, "viewer").send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(body.len(), bytes.len(), "the connection is still usable after HEAD");
+    // Each chunk is a pool checkout (its connection check) and one read.
+    assert_eq!(app.db.queries_run() - before, head_queries + 2 * 3, "GET reads the three chunks HEAD skipped");
+}
+
+#[tokio::test]
+async fn file_names_lose_direction_overrides_and_dot_names() {
+    let app = spawn_app().await;
+    let id = draft(&app).await;
+    for (query, expected) in [("%E2%80%AEfdp.exe", "fdp.exe"), ("..", "document.pdf"), ("a%2F", "document.pdf")] {
+        let response = app
+            .request(Method::PUT, &format!("/api/v1/memoranda/{id}/document?filename={query}"), "procurement")
+            .header("content-type", "application/pdf")
+            .body(pdf(100))
+            .send()
+            .await
+            .unwrap();
+        let meta: Value = response.json().await.unwrap();
+        assert_eq!(meta["filename"], expected, "{query}");
+    }
+}

@@ -261,6 +261,11 @@ async fn terminating_needs_a_signed_memorandum_and_a_past_date() {
     assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("date_order")), "before signed_on");
     let (status, body) = terminate(&app, &signed, json!({"terminated_on": "2026-01-01", "reason": " "})).await;
     assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("reason")));
+    let mut lapsed = memorandum_body(&app, "lapsed").await;
+    lapsed["expires_on"] = json!("2025-12-31");
+    let lapsed = id(&crate::helpers::fixtures::signed_memorandum_from(&app, &consignee, &lapsed).await);
+    let (status, body) = terminate(&app, &lapsed, json!({"terminated_on": "2026-01-01", "reason": "x"})).await;
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("date_order")), "after it expired: {body}");
     let (status, ended) =
         terminate(&app, &signed, json!({"terminated_on": "2026-01-01", "reason": "置換のため"})).await;
     assert_eq!(status, 200, "{ended}");
@@ -348,4 +353,30 @@ async fn the_cross_consignee_list_filters_by_consignee_and_status() {
     assert_eq!(count("limit=1".to_owned()).await, 1);
     let response = app.request(Method::GET, "/api/v1/memoranda?status=lapsed", "viewer").send().await.unwrap();
     assert_eq!(response.status(), 400);
+    let response = app.request(Method::GET, "/api/v1/memoranda?expires_before=%2B10000-01-01", "viewer").send().await;
+    assert_eq!(error_fields(&problem(response.unwrap(), 422).await), ["expires_before"], "years beyond RFC 3339");
+    let body = json!({"title": "x", "effective_from": "+10000-01-01"});
+    let (status, refused) =
+        app.post_json(&format!("/api/v1/consignees/{}/memoranda", id(&consignee)), "procurement", &body).await;
+    assert_eq!((status, error_fields(&refused)), (422, vec!["effective_from".to_owned()]));
+}
+
+#[tokio::test]
+async fn concurrent_patches_cannot_close_a_supersedes_cycle() {
+    let app = spawn_app().await;
+    let consignee = new_consignee(&app).await;
+    let a = id(&create_memorandum(&app, &consignee, &json!({"title": "A"})).await);
+    let b = id(&create_memorandum(&app, &consignee, &json!({"title": "B"})).await);
+    for _ in 0..5 {
+        let (pa, pb) = (format!("/api/v1/memoranda/{a}"), format!("/api/v1/memoranda/{b}"));
+        let (to_b, to_a) = (json!({"supersedes": b}), json!({"supersedes": a}));
+        let ((sa, _), (sb, _)) =
+            tokio::join!(app.patch_json(&pa, "procurement", &to_b), app.patch_json(&pb, "procurement", &to_a));
+        assert!(!(sa == 200 && sb == 200), "both sides of a cycle were stored");
+        assert!([200, 422].contains(&sa) && [200, 422].contains(&sb), "{sa} {sb}");
+        for path in [&pa, &pb] {
+            let (status, _) = app.patch_json(path, "procurement", &json!({"supersedes": null})).await;
+            assert_eq!(status, 200);
+        }
+    }
 }
