@@ -38,7 +38,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::audit::configure)
             .configure(crate::consignees::configure)
             .configure(crate::memoranda::configure)
-            .configure(crate::clause_templates::configure),
+            .configure(crate::clause_templates::configure)
+            .configure(crate::data_categories::configure)
+            .configure(crate::entrustments::configure)
+            .configure(crate::sub_consignments::configure),
     );
 }
 

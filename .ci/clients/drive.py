@@ -1,6 +1,7 @@
 """Drives the generated Python client through create -> get -> list -> update of a consignee,
 then records its memorandum: create with every required clause, upload the signed PDF, sign,
-download it back -- as a contract system's developers would on day one. Run by .ci/clients/run.sh.
+download it back; approves it, entrusts contact details and asks who holds them -- as a contract
+system's developers would on day one. Run by .ci/clients/run.sh.
 Env: BASE_URL (http://127.0.0.1:PORT), TOKEN (admin bearer token)."""
 
 import datetime
@@ -11,12 +12,15 @@ from http import HTTPStatus
 
 from consignee_registry_client import AuthenticatedClient
 from consignee_registry_client.api.consignees import (
+    change_consignee_status,
     create_consignee,
     get_consignee,
     list_consignees,
     update_consignee,
 )
 from consignee_registry_client.api.clause_templates import list_clause_templates
+from consignee_registry_client.api.data_categories import list_category_holders
+from consignee_registry_client.api.entrustments import create_entrustment
 from consignee_registry_client.api.memoranda import (
     create_memorandum,
     download_memorandum_document,
@@ -28,15 +32,20 @@ from consignee_registry_client.models import (
     Consignee,
     ConsigneeInput,
     ConsigneePatch,
+    ConsigneeStatus,
     Contact,
     CountryCode,
     Document,
+    Entrustment,
+    EntrustmentInput,
+    Holder,
     Memorandum,
     MemorandumInput,
     MemorandumStatus,
     Party,
     RiskTier,
     Signatory,
+    StatusChange,
 )
 from consignee_registry_client.types import File
 
@@ -125,3 +134,20 @@ with client:
     holder = expect(get_consignee.sync_detailed(created.id, client=client), HTTPStatus.OK)
     assert [m.id for m in holder.memoranda_summary.in_force] == [memo.id], holder.memoranda_summary
     print(f"ok download: 200 same {len(pdf)} bytes; consignee shows it in force")
+
+    # Approve the consignee, entrust contact details to it, and ask who holds contact details.
+    change = StatusChange(status=ConsigneeStatus.APPROVED, reason="selection assessment passed")
+    approved = expect(change_consignee_status.sync_detailed(created.id, client=client, body=change), HTTPStatus.OK)
+    assert approved.status == ConsigneeStatus.APPROVED and not approved.warnings, approved
+    entrust = EntrustmentInput(
+        memorandum_id=memo.id,
+        categories=["contact_details"],
+        purpose="講座教材の発送",
+        started_on=datetime.date(2026, 4, 1),
+    )
+    entrustment = expect(create_entrustment.sync_detailed(created.id, client=client, body=entrust), HTTPStatus.CREATED)
+    assert type(entrustment) is Entrustment and entrustment.active, entrustment
+    holders = expect(list_category_holders.sync_detailed("contact_details", client=client), HTTPStatus.OK)
+    assert [h.entrustment.id for h in holders.items] == [entrustment.id], holders
+    assert type(holders.items[0]) is Holder and holders.items[0].consignee.legal_name == NAME, holders.items[0]
+    print(f"ok entrust: 201 {entrustment.id}; holders of contact_details: {holders.items[0].consignee.legal_name}")

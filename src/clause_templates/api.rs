@@ -5,9 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-/// Pattern of a clause code: lower-case snake case.
-pub const CODE_PATTERN: &str = "^[a-z][a-z0-9_]{1,63}$";
-
 /// A clause a memorandum must contain.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -45,7 +42,7 @@ pub struct ClauseTemplate {
     "description": "The consignee does not use the entrusted data to train machine-learning models."}))]
 pub struct ClauseTemplateInput {
     /// Lower-case snake-case code, unique.
-    #[validate(custom(function = "validate_code"))]
+    #[validate(custom(function = "crate::domain::code::validate"))]
     #[schema(pattern = "^[a-z][a-z0-9_]{1,63}$")]
     pub code: String,
     /// Short title.
@@ -79,22 +76,6 @@ pub struct ClauseTemplatePatch {
     #[serde(default, deserialize_with = "crate::http::patch::non_null")]
     #[schema(nullable = false)]
     pub retired: Option<bool>,
-}
-
-/// Whether `code` fits [`CODE_PATTERN`].
-pub fn is_code(code: &str) -> bool {
-    let mut chars = code.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && (2..=64).contains(&code.len())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
-    if is_code(code) {
-        return Ok(());
-    }
-    Err(validator::ValidationError::new("pattern")
-        .with_message("must be lower-case snake case (a-z, 0-9, _), 2 to 64 characters".into()))
 }
 
 /// Filters and paging for the clause template list.

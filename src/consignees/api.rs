@@ -149,14 +149,16 @@ impl ConsigneeInput {
     }
 }
 
-fn validate_corporate_number(value: &str) -> Result<(), ValidationError> {
+/// `validator` rule for a corporate number with its check digit.
+pub fn validate_corporate_number(value: &str) -> Result<(), ValidationError> {
     corporate_number::check(value).map_err(|e| {
         let (code, message) = e.describe();
         ValidationError::new(code).with_message(message.into())
     })
 }
 
-fn validate_country(value: &str) -> Result<(), ValidationError> {
+/// `validator` rule for an ISO 3166-1 alpha-2 country code (any case).
+pub fn validate_country(value: &str) -> Result<(), ValidationError> {
     if country::is_assigned(&value.to_ascii_uppercase()) {
         return Ok(());
     }
@@ -189,6 +191,7 @@ fn validate_phone(value: &str) -> Result<(), ValidationError> {
     "memoranda_summary": {"in_force": [{"id": "01a21e05-6b1c-7d3e-9a4f-2b8c7d6e5f40",
         "title": "個人情報の取扱いに関する覚書", "expires_on": "2027-03-31", "current_term_ends_on": "2027-03-31"}],
         "missing_clauses": []},
+    "categories_held": ["contact_details", "course_applications"], "holds_sensitive": false,
     "version": 3
 }))]
 pub struct Consignee {
@@ -229,9 +232,32 @@ pub struct Consignee {
     pub updated_by: String,
     /// The memoranda in force today and any required clause they miss (derived).
     pub memoranda_summary: MemorandaSummary,
+    /// Codes of the data categories it holds today: through active entrustments, or ended ones
+    /// whose deletion is not yet confirmed (derived).
+    pub categories_held: Vec<String>,
+    /// Whether any category it holds is special care-required personal information (derived).
+    pub holds_sensitive: bool,
+    /// Only in the answer to a status change: what the caller should act on, e.g. data still held
+    /// by a consignee just suspended or terminated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<Warning>>,
     /// Row version; the ETag's first part. Send it as `If-Match` to change safely.
     #[schema(example = 1)]
     pub version: i64,
+}
+
+/// Something the caller should act on after a change that the server allowed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"code": "still_holds_data",
+    "message": "the consignee still holds data through 1 entrustment; end them and confirm deletion",
+    "entrustment_ids": ["01a21e06-1111-7aaa-8bbb-000000000001"]}))]
+pub struct Warning {
+    /// Machine-readable kind.
+    pub code: String,
+    /// What to do.
+    pub message: String,
+    /// The entrustments concerned.
+    pub entrustment_ids: Vec<Uuid>,
 }
 
 /// A status transition with its reason.

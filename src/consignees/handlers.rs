@@ -162,7 +162,9 @@ pub async fn update(
 /// Change a consignee's status.
 ///
 /// `candidate → approved | rejected`, `approved → suspended | terminated`,
-/// `suspended → approved | terminated`; `rejected` and `terminated` are final.
+/// `suspended → approved | terminated`; `rejected` and `terminated` are final. Suspending or
+/// terminating a consignee that still holds data is allowed; the answer's `warnings` lists the
+/// entrustments to end and confirm deletion for.
 #[utoipa::path(
     tag = "consignees",
     operation_id = "change_consignee_status",
@@ -192,7 +194,10 @@ pub async fn change_status(
         .db
         .write(move |c| {
             let row = store::change_status(c, &caller, at, &id, expected, change)?;
-            view::present_one(c, row, today)
+            let warnings = view::status_warnings(c, &row, today)?;
+            let (mut consignee, tag) = view::present_one(c, row, today)?;
+            consignee.warnings = warnings;
+            Ok((consignee, tag))
         })
         .await?;
     Ok(conditional::written(tag, &consignee))

@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::api::{Consignee, ConsigneeInput, ConsigneeStatus, Contact, RiskTier};
+use super::view::Derived;
 use crate::db::schema::consignees;
 use crate::domain::search;
 use crate::error::ApiError;
-use crate::memoranda::summary::MemorandaSummary;
 
 /// One row of `consignees`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
@@ -89,8 +89,8 @@ impl ConsigneeRow {
             .map_err(|_| ApiError::internal(format!("stored status {:?} is unknown", self.status)))
     }
 
-    /// The consignee as the API shows it, with its memoranda summary.
-    pub fn to_api(&self, memoranda_summary: MemorandaSummary) -> Result<Consignee, ApiError> {
+    /// The consignee as the API shows it, with what is derived from its other records.
+    pub fn to_api(&self, derived: Derived) -> Result<Consignee, ApiError> {
         let fields = self.input()?;
         Ok(Consignee {
             id: Uuid::parse_str(&self.id).map_err(ApiError::internal)?,
@@ -110,7 +110,10 @@ impl ConsigneeRow {
             updated_at: self.updated_at.and_utc(),
             created_by: self.created_by.clone(),
             updated_by: self.updated_by.clone(),
-            memoranda_summary,
+            memoranda_summary: derived.memoranda_summary,
+            categories_held: derived.categories_held,
+            holds_sensitive: derived.holds_sensitive,
+            warnings: None,
             version: self.version,
         })
     }

@@ -146,9 +146,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_categories (code) {
+        code -> Text,
+        name -> Text,
+        name_ja -> Nullable<Text>,
+        description -> Nullable<Text>,
+        sensitive -> Bool,
+        parent -> Nullable<Text>,
+        retired -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    entrustments (id) {
+        id -> Text,
+        consignee_id -> Text,
+        memorandum_id -> Text,
+        purpose -> Text,
+        data_subjects -> Text,
+        approx_records -> Nullable<BigInt>,
+        cross_border -> Text,
+        responsible_department -> Nullable<Text>,
+        responsible_person -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        deletion_confirmed_on -> Nullable<Date>,
+        deletion_reference -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    entrustment_categories (entrustment_id, category_code) {
+        entrustment_id -> Text,
+        category_code -> Text,
+    }
+}
+
+diesel::table! {
+    sub_consignments (id) {
+        id -> Text,
+        entrustment_id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
+        corporate_number -> Nullable<Text>,
+        country -> Text,
+        categories -> Text,
+        purpose -> Text,
+        consented_on -> Date,
+        consented_by -> Text,
+        consent_reference -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
+diesel::joinable!(entrustments -> consignees (consignee_id));
+diesel::joinable!(entrustments -> memoranda (memorandum_id));
+diesel::joinable!(entrustment_categories -> entrustments (entrustment_id));
+diesel::joinable!(entrustment_categories -> data_categories (category_code));
+diesel::joinable!(sub_consignments -> entrustments (entrustment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
@@ -159,5 +234,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     clause_templates,
     documents,
     document_chunks,
-    memoranda
+    memoranda,
+    data_categories,
+    entrustments,
+    entrustment_categories,
+    sub_consignments
 );

@@ -47,3 +47,8 @@ pub fn non_null_trimmed<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Strin
 pub fn non_null_whole<'de, D: Deserializer<'de>>(de: D) -> Result<Option<i32>, D::Error> {
     crate::http::body::whole(de).map(Some)
 }
+
+/// As [`double_option`] for an integer that may arrive as `52.0`.
+pub fn double_whole<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Option<i64>>, D::Error> {
+    crate::http::body::whole_option(de).map(Some)
+}

@@ -103,16 +103,29 @@ impl MemorandumRow {
         self.required_clauses.as_deref().map(from_json).transpose()
     }
 
-    /// Its standing on `day`.
-    pub fn standing(&self, day: NaiveDate) -> Result<Standing, ApiError> {
-        let input = self.input()?;
-        let terms = Terms {
-            stored: self.stored_status()?,
+    fn terms(&self, stored: MemorandumStatus) -> Result<Terms, ApiError> {
+        Ok(Terms {
+            stored,
             effective_from: self.effective_from,
             expires_on: self.expires_on,
-            renewal: input.auto_renewal,
+            renewal: self.input()?.auto_renewal,
+        })
+    }
+
+    /// Its standing on `day`.
+    pub fn standing(&self, day: NaiveDate) -> Result<Standing, ApiError> {
+        Ok(terms::standing(&self.terms(self.stored_status()?)?, day))
+    }
+
+    /// Whether it was (or is) in force on `day`: signed, or terminated after `day`, and `day`
+    /// within its (renewed) terms.
+    pub fn in_force_on(&self, day: NaiveDate) -> Result<bool, ApiError> {
+        let signed_then = match self.stored_status()? {
+            MemorandumStatus::Signed => true,
+            MemorandumStatus::Terminated => self.terminated_on.is_some_and(|ended| day < ended),
+            _ => false,
         };
-        Ok(terms::standing(&terms, day))
+        Ok(signed_then && terms::standing(&self.terms(MemorandumStatus::Signed)?, day).in_force)
     }
 
     /// The memorandum as the API shows it on `today`, with its document's metadata.

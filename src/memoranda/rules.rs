@@ -7,9 +7,10 @@ use diesel::prelude::*;
 
 use super::api::{MemorandumInput, Party};
 use super::model::MemorandumRow;
-use crate::clause_templates::{api::is_code, store as templates};
+use crate::clause_templates::store as templates;
 use crate::db::schema::memoranda as m;
 use crate::db::DbConnection;
+use crate::domain::code::is_code;
 use crate::error::{ApiError, FieldError};
 use crate::validation;
 

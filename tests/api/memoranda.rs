@@ -261,8 +261,7 @@ async fn terminating_needs_a_signed_memorandum_and_a_past_date() {
     assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("date_order")), "before signed_on");
     let (status, body) = terminate(&app, &signed, json!({"terminated_on": "2026-01-01", "reason": " "})).await;
     assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("reason")));
-    let mut lapsed = memorandum_body(&app, "lapsed").await;
-    lapsed["expires_on"] = json!("2025-12-31");
+    let lapsed = crate::helpers::fixtures::fixed_term(memorandum_body(&app, "lapsed").await, "2025-12-31");
     let lapsed = id(&crate::helpers::fixtures::signed_memorandum_from(&app, &consignee, &lapsed).await);
     let (status, body) = terminate(&app, &lapsed, json!({"terminated_on": "2026-01-01", "reason": "x"})).await;
     assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("date_order")), "after it expired: {body}");
@@ -312,6 +311,7 @@ async fn the_consignee_shows_its_memoranda_in_force_and_missing_clauses() {
     let summary = &after["memoranda_summary"];
     assert_eq!(summary["in_force"][0]["id"], memorandum["id"]);
     assert_eq!(summary["in_force"][0]["expires_on"], "2027-03-31");
+    assert!(summary["in_force"][0]["current_term_ends_on"].is_string(), "renews yearly: {summary}");
     assert_eq!(summary["missing_clauses"], json!([]));
     let (_, listed) = app.get_json("/api/v1/consignees").await;
     assert_eq!(listed["items"][0]["memoranda_summary"], *summary);
@@ -334,7 +334,7 @@ async fn the_cross_consignee_list_filters_by_consignee_and_status() {
     let app = spawn_app().await;
     let (consignee, _) = approved_consignee_with_memorandum(&app, "一覧株式会社").await;
     let other = new_consignee(&app).await;
-    create_memorandum(&app, &other, &json!({"title": "draft"})).await;
+    create_memorandum(&app, &other, &json!({"title": "draft", "expires_on": "2099-03-31"})).await;
     let count = |query: String| {
         let app = &app;
         async move {
@@ -348,8 +348,8 @@ async fn the_cross_consignee_list_filters_by_consignee_and_status() {
     assert_eq!(count("status=draft".to_owned()).await, 1);
     assert_eq!(count("status=signed".to_owned()).await, 1);
     assert_eq!(count("status=expired".to_owned()).await, 0);
-    assert_eq!(count("expires_before=2027-04-01".to_owned()).await, 1);
-    assert_eq!(count("expires_before=2027-03-31".to_owned()).await, 0);
+    assert_eq!(count("expires_before=2099-04-01".to_owned()).await, 1, "the auto-renewing one never expires");
+    assert_eq!(count("expires_before=2099-03-31".to_owned()).await, 0);
     assert_eq!(count("limit=1".to_owned()).await, 1);
     let response = app.request(Method::GET, "/api/v1/memoranda?status=lapsed", "viewer").send().await.unwrap();
     assert_eq!(response.status(), 400);

@@ -8,7 +8,7 @@ use consignee_registry::clock::ManualClock;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::fixtures::{create_consignee, memorandum_body, signed_memorandum_from};
+use crate::helpers::fixtures::{create_consignee, fixed_term, memorandum_body, signed_memorandum_from};
 use crate::helpers::{spawn_app_at, TestApp};
 
 fn at(instant: &str) -> DateTime<Utc> {
@@ -71,8 +71,7 @@ async fn a_fixed_term_expires_when_its_last_day_ends_in_the_business_time_zone()
     let app = spawn_app_at(clock.clone(), |_| {}).await;
     let consignee = create_consignee(&app, "期間満了株式会社").await;
     let consignee_id = consignee["id"].as_str().unwrap().to_owned();
-    let mut body = memorandum_body(&app, "期間の定めのある覚書").await;
-    body["expires_on"] = json!("2026-12-31");
+    let body = fixed_term(memorandum_body(&app, "期間の定めのある覚書").await, "2026-12-31");
     let memorandum = signed_memorandum_from(&app, &consignee_id, &body).await;
     let id = memorandum["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/memoranda/{id}");
@@ -104,10 +103,9 @@ async fn historical_memoranda_are_signed_with_past_dates_and_show_as_expired() {
     let clock = Arc::new(ManualClock::new(at("2026-11-28T03:00:00Z")));
     let app = spawn_app_at(clock, |_| {}).await;
     let consignee = create_consignee(&app, "過去契約株式会社").await;
-    let mut body = memorandum_body(&app, "2019年の覚書").await;
+    let mut body = fixed_term(memorandum_body(&app, "2019年の覚書").await, "2022-03-31");
     body["signed_on"] = json!("2019-03-20");
     body["effective_from"] = json!("2019-04-01");
-    body["expires_on"] = json!("2022-03-31");
     let old = signed_memorandum_from(&app, consignee["id"].as_str().unwrap(), &body).await;
     assert_eq!((old["status"].as_str(), old["in_force"].as_bool()), (Some("expired"), Some(false)));
     assert_eq!(old["signed_on"], "2019-03-20");

@@ -31,7 +31,8 @@ async fn migrations_apply_revert_and_apply_again() {
 async fn the_migrate_command_brings_an_empty_database_up_to_date() {
     let database = TestDatabase::create_empty().await;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_consignee-registry"));
-    command.arg("migrate").env("DATABASE_URL", &database.url).env("CR_LOG", "error");
+    // A generous connection wait: the rest of the suite loads the same server meanwhile.
+    command.arg("migrate").env("DATABASE_URL", &database.url).env("CR_LOG", "error").env("CR_DB_TIMEOUT_MS", "30000");
     let output = command.output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("up to date"));
@@ -44,5 +45,6 @@ async fn the_migrate_command_brings_an_empty_database_up_to_date() {
     .await
     .unwrap();
     assert!(!pending);
-    assert!(command.output().unwrap().status.success(), "a second run has nothing to do");
+    let again = command.output().unwrap();
+    assert!(again.status.success(), "a second run has nothing to do: {}", String::from_utf8_lossy(&again.stderr));
 }

@@ -48,7 +48,7 @@ fn every_operation_is_documented_with_its_errors() {
 }
 
 /// The verbs an operationId may start with (DESIGN.md: `{verb}_{resource}`, plural for lists).
-const VERBS: [&str; 13] = [
+const VERBS: [&str; 15] = [
     "get",
     "list",
     "create",
@@ -62,6 +62,8 @@ const VERBS: [&str; 13] = [
     "terminate",
     "upload",
     "download",
+    "end",
+    "confirm",
 ];
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::fixtures::{create_consignee, create_memorandum, signed_memorandum};
+use crate::helpers::fixtures::{create_consignee, create_memorandum, entrusted_consignee, sub_consignment_body};
 use crate::helpers::{spawn_app_with, TestApp};
 
 /// Statements run to answer GET `path` (checked 200).
@@ -16,12 +16,15 @@ async fn queries_for(app: &TestApp, path: &str) -> u64 {
 
 async fn add_consignees(app: &TestApp, from: usize, to: usize) {
     for i in from..to {
-        let consignee = create_consignee(app, &format!("件数{i}株式会社")).await;
-        let id = consignee["id"].as_str().unwrap();
         if i % 2 == 0 {
-            signed_memorandum(app, id).await;
+            let (_, _, entrustment) = entrusted_consignee(app, &format!("件数{i}株式会社")).await;
+            let path = format!("/api/v1/entrustments/{}/sub-consignments", entrustment["id"].as_str().unwrap());
+            let (status, _) =
+                app.post_json(&path, "procurement", &sub_consignment_body("配送", &["contact_details"])).await;
+            assert_eq!(status, 201);
         } else {
-            create_memorandum(app, id, &json!({"title": "draft"})).await;
+            let consignee = create_consignee(app, &format!("件数{i}株式会社")).await;
+            create_memorandum(app, consignee["id"].as_str().unwrap(), &json!({"title": "draft"})).await;
         }
     }
 }
@@ -30,7 +33,13 @@ async fn add_consignees(app: &TestApp, from: usize, to: usize) {
 async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
     // A revocation cache that outlives the test keeps its refresh out of the counts.
     let app = spawn_app_with(|s| s.revocation_cache_secs = 3600).await;
-    let paths = ["/api/v1/consignees?limit=200", "/api/v1/memoranda?limit=200", "/api/v1/clause-templates?limit=200"];
+    let paths = [
+        "/api/v1/consignees?limit=200",
+        "/api/v1/memoranda?limit=200",
+        "/api/v1/clause-templates?limit=200",
+        "/api/v1/entrustments?limit=200",
+        "/api/v1/data-categories/customer_records/holders?include_ended=true&include_children=true&limit=200",
+    ];
     add_consignees(&app, 0, 2).await;
     let mut few = Vec::new();
     for path in paths {
@@ -40,7 +49,7 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
     for (path, few) in paths.iter().zip(few) {
         assert_eq!(queries_for(&app, path).await, few, "{path}: {few} queries for 2 rows");
     }
-    // The consignee page, its consignees' memoranda and the required clauses, plus the pool's
-    // connection check: four statements.
-    assert_eq!(queries_for(&app, paths[0]).await, 4);
+    // The consignee page, its consignees' memoranda, the required clauses, their entrustments
+    // holding data and those entrustments' categories, plus the pool's connection check.
+    assert_eq!(queries_for(&app, paths[0]).await, 6);
 }

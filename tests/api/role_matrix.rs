@@ -8,7 +8,8 @@ use serde_json::Value;
 use consignee_registry::openapi;
 
 use crate::helpers::fixtures::{
-    create_consignee, create_memorandum, memorandum_body, ready_memorandum, signed_memorandum_from,
+    approved_consignee_with_memorandum, create_consignee, create_memorandum, end_entrustment, entrusted_consignee,
+    memorandum_body, ready_memorandum, signed_memorandum_from, sub_consignment_body,
 };
 use crate::helpers::{spawn_app, token, TestApp};
 
@@ -59,7 +60,28 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ),
     ("GET", "/api/v1/clause-templates/{code}", "viewer", ""),
     ("PATCH", "/api/v1/clause-templates/{code}", "admin", r#"{"description": "matrix"}"#),
+    ("GET", "/api/v1/data-categories", "viewer", ""),
+    ("POST", "/api/v1/data-categories", "admin", r#"{"code": "matrix_category", "name": "Matrix"}"#),
+    ("GET", "/api/v1/data-categories/{code}", "viewer", ""),
+    ("PATCH", "/api/v1/data-categories/{code}", "admin", r#"{"description": "matrix"}"#),
+    ("GET", "/api/v1/data-categories/{code}/holders", "viewer", ""),
+    ("POST", "/api/v1/consignees/{id}/entrustments", "procurement", ENTRUSTMENT),
+    ("GET", "/api/v1/consignees/{id}/entrustments", "viewer", ""),
+    ("GET", "/api/v1/entrustments", "viewer", ""),
+    ("GET", "/api/v1/entrustments/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/entrustments/{id}", "procurement", r#"{"notes": "matrix"}"#),
+    ("POST", "/api/v1/entrustments/{id}/end", "procurement", r#"{"ended_on": "2026-06-30"}"#),
+    ("POST", "/api/v1/entrustments/{id}/confirm-deletion", "procurement", r#"{"deletion_confirmed_on": "2026-07-01"}"#),
+    ("POST", "/api/v1/entrustments/{id}/sub-consignments", "procurement", SUB_CONSIGNMENT),
+    ("GET", "/api/v1/entrustments/{id}/sub-consignments", "viewer", ""),
+    ("GET", "/api/v1/sub-consignments/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/sub-consignments/{id}", "procurement", r#"{"purpose": "matrix"}"#),
 ];
+
+/// `{memorandum}` is replaced by the memorandum of the consignee the call targets.
+const ENTRUSTMENT: &str = r#"{"memorandum_id": "{memorandum}", "categories": ["contact_details"], "purpose": "matrix", "started_on": "2025-04-01"}"#;
+const SUB_CONSIGNMENT: &str = r#"{"name": "Matrix sub", "country": "JP", "categories": ["contact_details"], "purpose": "matrix",
+    "consent": {"consented_on": "2025-05-01", "consented_by": "matrix"}}"#;
 
 fn rank(role: &str) -> usize {
     ROLES.iter().position(|r| *r == role).unwrap()
@@ -85,8 +107,39 @@ async fn memorandum_for(app: &TestApp, consignee_id: &str, method: &str, path: &
     memorandum["id"].as_str().unwrap().to_owned()
 }
 
-/// A fresh consignee, the seq of its creation event, a checkpoint or a memorandum, so every call has its own target.
-async fn target(app: &TestApp, method: &str, path: &str) -> String {
+/// An entrustment in the state the operation at `path` needs (ended to confirm deletion, active otherwise).
+async fn entrustment_for(app: &TestApp, path: &str) -> String {
+    let (_, _, entrustment) = entrusted_consignee(app, &format!("Matrix {path}")).await;
+    let id = entrustment["id"].as_str().unwrap().to_owned();
+    if path.ends_with("/confirm-deletion") {
+        end_entrustment(app, &id, "2026-06-30").await;
+    }
+    id
+}
+
+/// The URL to call and the memorandum a body may name: a fresh consignee, the seq of its creation
+/// event, a checkpoint, a memorandum, an entrustment or a sub-consignment, so every call has its own target.
+async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
+    if path.starts_with("/api/v1/entrustments/") {
+        return (path.replace("{id}", &entrustment_for(app, path).await), String::new());
+    }
+    if path.starts_with("/api/v1/sub-consignments/") {
+        let entrustment = entrustment_for(app, path).await;
+        let sub = sub_consignment_body("Matrix sub", &["contact_details"]);
+        let (_, created) =
+            app.post_json(&format!("/api/v1/entrustments/{entrustment}/sub-consignments"), "procurement", &sub).await;
+        return (path.replace("{id}", created["id"].as_str().unwrap()), String::new());
+    }
+    if path == "/api/v1/consignees/{id}/entrustments" && method == "POST" {
+        let (consignee, memorandum) = approved_consignee_with_memorandum(app, &format!("Matrix {path}")).await;
+        let url = path.replace("{id}", consignee["id"].as_str().unwrap());
+        return (url, memorandum["id"].as_str().unwrap().to_owned());
+    }
+    (target_of_register(app, method, path).await, String::new())
+}
+
+/// A fresh consignee, the seq of its creation event, a checkpoint or a memorandum.
+async fn target_of_register(app: &TestApp, method: &str, path: &str) -> String {
     let consignee = create_consignee(app, &format!("Matrix {path}")).await;
     let id = consignee["id"].as_str().unwrap();
     if path.starts_with("/api/v1/memoranda/") {
@@ -94,6 +147,9 @@ async fn target(app: &TestApp, method: &str, path: &str) -> String {
     }
     if path.starts_with("/api/v1/clause-templates/") {
         return path.replace("{code}", "confidentiality");
+    }
+    if path.starts_with("/api/v1/data-categories/") {
+        return path.replace("{code}", "contact_details");
     }
     let (_, events) = app.get_json(&format!("/api/v1/audit/events?resource_id={id}")).await;
     let seq = events["items"][0]["seq"].as_i64().unwrap();
@@ -118,12 +174,13 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
                 .unwrap_or_else(|| panic!("{method} {path} has no row in the role matrix"));
             let success = documented_success(op);
             let method = Method::from_bytes(method.as_bytes()).unwrap();
-            let call = |url: String, bearer: Option<String>| {
+            let call = |(url, memorandum): (String, String), bearer: Option<String>| {
                 let mut request = app.client.request(method.clone(), format!("{}{url}", app.address));
                 if !body.is_empty() {
                     let pdf = path.ends_with("/document");
                     let content_type = if pdf { "application/pdf" } else { "application/json" };
-                    request = request.header("content-type", content_type).body(body);
+                    request =
+                        request.header("content-type", content_type).body(body.replace("{memorandum}", &memorandum));
                 }
                 if let Some(bearer) = bearer {
                     request = request.bearer_auth(bearer);
@@ -131,7 +188,11 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
                 request.send()
             };
             if least == "public" {
-                assert_eq!(call(path.clone(), None).await.unwrap().status().as_u16(), success, "{method} {path}");
+                assert_eq!(
+                    call((path.clone(), String::new()), None).await.unwrap().status().as_u16(),
+                    success,
+                    "{method} {path}"
+                );
                 checked += 1;
                 continue;
             }

@@ -98,7 +98,8 @@ pub async fn required_clauses(app: &TestApp) -> Vec<String> {
 }
 
 /// Terms with everything signing needs but the document: both parties' signatories, dates, and
-/// every required clause included (incident notification within 24 hours).
+/// every required clause included (incident notification within 24 hours). The first term ends
+/// 2027-03-31 and renews yearly, so it stays in force whatever the real date.
 pub async fn memorandum_body(app: &TestApp, title: &str) -> Value {
     let clauses: Vec<Value> = required_clauses(app)
         .await
@@ -114,12 +115,20 @@ pub async fn memorandum_body(app: &TestApp, title: &str) -> Value {
         "signed_on": "2025-03-25",
         "effective_from": "2025-04-01",
         "expires_on": "2027-03-31",
+        "auto_renewal": {"term_months": 12, "notice_days": 90},
         "signatories": [
             {"name": "鈴木 一郎", "title": "総務部長", "party": "company"},
             {"name": "佐藤 花子", "title": "代表取締役", "party": "consignee"}
         ],
         "clauses": clauses,
     })
+}
+
+/// `body` as a fixed-term memorandum ending on `expires_on` (no auto-renewal).
+pub fn fixed_term(mut body: Value, expires_on: &str) -> Value {
+    body["expires_on"] = json!(expires_on);
+    body.as_object_mut().unwrap().remove("auto_renewal");
+    body
 }
 
 /// Records a memorandum from `body` for `consignee_id` as procurement; panics unless 201.
@@ -163,7 +172,7 @@ pub async fn signed_memorandum_from(app: &TestApp, consignee_id: &str, body: &Va
     sign_memorandum(app, ready["id"].as_str().unwrap()).await
 }
 
-/// A signed, complete memorandum for `consignee_id`, in force from 2025-04-01 to 2027-03-31.
+/// A signed, complete memorandum for `consignee_id`, in force from 2025-04-01 and renewing yearly.
 pub async fn signed_memorandum(app: &TestApp, consignee_id: &str) -> Value {
     let body = memorandum_body(app, "個人情報の取扱いに関する覚書").await;
     signed_memorandum_from(app, consignee_id, &body).await
@@ -174,4 +183,55 @@ pub async fn approved_consignee_with_memorandum(app: &TestApp, legal_name: &str)
     let consignee = approved_consignee(app, legal_name).await;
     let memorandum = signed_memorandum(app, consignee["id"].as_str().unwrap()).await;
     (consignee, memorandum)
+}
+
+/// A valid entrustment under `memorandum_id`: contact details and course applications since 2025-04-01.
+pub fn entrustment_body(memorandum_id: &str) -> Value {
+    json!({
+        "memorandum_id": memorandum_id,
+        "categories": ["contact_details", "course_applications"],
+        "purpose": "講座教材の発送",
+        "data_subjects": ["course participants"],
+        "approx_records": 12000,
+        "cross_border": [],
+        "responsible_department": "教育事業部",
+        "responsible_person": "山田 太郎",
+        "started_on": "2025-04-01"
+    })
+}
+
+/// Entrusts data to `consignee_id` from `body` as procurement; panics unless 201.
+pub async fn create_entrustment(app: &TestApp, consignee_id: &str, body: &Value) -> Value {
+    let path = format!("/api/v1/consignees/{consignee_id}/entrustments");
+    let (status, created) = app.post_json(&path, "procurement", body).await;
+    assert_eq!(status, 201, "entrustment create failed: {created}");
+    created
+}
+
+/// An approved consignee with a signed memorandum and an active entrustment of contact details
+/// and course applications: (consignee, memorandum, entrustment).
+pub async fn entrusted_consignee(app: &TestApp, legal_name: &str) -> (Value, Value, Value) {
+    let (consignee, memorandum) = approved_consignee_with_memorandum(app, legal_name).await;
+    let body = entrustment_body(memorandum["id"].as_str().unwrap());
+    let entrustment = create_entrustment(app, consignee["id"].as_str().unwrap(), &body).await;
+    (consignee, memorandum, entrustment)
+}
+
+/// Ends entrustment `id` on `ended_on`; panics unless 200.
+pub async fn end_entrustment(app: &TestApp, id: &str, ended_on: &str) -> Value {
+    let path = format!("/api/v1/entrustments/{id}/end");
+    let (status, ended) = app.post_json(&path, "procurement", &json!({"ended_on": ended_on})).await;
+    assert_eq!(status, 200, "end failed: {ended}");
+    ended
+}
+
+/// A sub-consignment receiving `categories`, consented on 2025-05-01.
+pub fn sub_consignment_body(name: &str, categories: &[&str]) -> Value {
+    json!({
+        "name": name,
+        "country": "JP",
+        "categories": categories,
+        "purpose": "配送",
+        "consent": {"consented_on": "2025-05-01", "consented_by": "個人情報保護管理者", "reference": "承諾書 2025-01"}
+    })
 }
