@@ -7,6 +7,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::domain::code::{CategoryCode, DataSubject};
 use crate::domain::country::CountryCode;
 use crate::error::{FieldError, Problem};
 
@@ -24,7 +25,7 @@ Every `/api/v1` operation needs a bearer JWT (`consignee-registry token --sub yo
 Errors are RFC 9457 `application/problem+json`.",
         license(name = "MIT")
     ),
-    components(schemas(Problem, FieldError, CountryCode)),
+    components(schemas(Problem, FieldError, CountryCode, CategoryCode, DataSubject)),
     modifiers(&SharedResponses),
     tags(
         (name = "consignees", description = "The consignee register and status decisions"),

@@ -249,7 +249,7 @@ pub struct Consignee {
 /// Something the caller should act on after a change that the server allowed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"code": "still_holds_data",
-    "message": "the consignee still holds data through 1 entrustment; end them and confirm deletion",
+    "message": "the consignee still holds data through these entrustments; end them and confirm deletion",
     "entrustment_ids": ["01a21e06-1111-7aaa-8bbb-000000000001"]}))]
 pub struct Warning {
     /// Machine-readable kind.

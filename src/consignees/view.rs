@@ -51,8 +51,8 @@ pub fn present_one(conn: &mut DbConnection, row: ConsigneeRow, today: NaiveDate)
     present(conn, vec![row], today)?.pop().ok_or_else(|| ApiError::internal("a presented consignee vanished"))
 }
 
-/// After a move to `suspended` or `terminated`: a warning listing the entrustments through which
-/// the consignee still holds data.
+/// After a move to `suspended` or `terminated`: warnings listing the entrustments through which
+/// the consignee still holds data, and those scheduled to start (data is yet to flow to it).
 pub fn status_warnings(
     conn: &mut DbConnection,
     row: &ConsigneeRow,
@@ -62,14 +62,22 @@ pub fn status_warnings(
         return Ok(None);
     }
     let held = holding::held_by(conn, std::slice::from_ref(&row.id), today)?.remove(&row.id).unwrap_or_default();
-    if held.entrustment_ids.is_empty() {
-        return Ok(None);
-    }
-    let ids = held.entrustment_ids.iter().map(|id| uuid::Uuid::parse_str(id).map_err(ApiError::internal));
-    let entrustment_ids = ids.collect::<Result<Vec<_>, _>>()?;
-    let message = format!(
-        "the consignee still holds data through {} entrustment(s); end them and confirm deletion",
-        entrustment_ids.len()
-    );
-    Ok(Some(vec![Warning { code: "still_holds_data".to_owned(), message, entrustment_ids }]))
+    let scheduled = holding::scheduled(conn, &row.id, today)?;
+    let warnings: Vec<Warning> = [
+        (
+            "still_holds_data",
+            "the consignee still holds data through these entrustments; end them and confirm deletion",
+            held.entrustment_ids,
+        ),
+        ("scheduled_entrustment", "these entrustments are still due to start; end or move them", scheduled),
+    ]
+    .into_iter()
+    .filter(|(_, _, ids)| !ids.is_empty())
+    .map(|(code, message, ids)| {
+        let entrustment_ids =
+            ids.iter().map(|id| uuid::Uuid::parse_str(id).map_err(ApiError::internal)).collect::<Result<_, _>>()?;
+        Ok(Warning { code: code.to_owned(), message: message.to_owned(), entrustment_ids })
+    })
+    .collect::<Result<_, ApiError>>()?;
+    Ok((!warnings.is_empty()).then_some(warnings))
 }

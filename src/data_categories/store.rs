@@ -94,6 +94,7 @@ fn record(
 /// 422 unless `parent` names another category and does not lead back to `code`.
 fn check_parent(conn: &mut DbConnection, code: &str, parent: Option<&str>) -> Result<(), ApiError> {
     let Some(parent) = parent else { return Ok(()) };
+    crate::db::dispatch::lock_taxonomy(conn)?;
     let invalid = |reason: &str, message: &str| Err(ApiError::invalid("parent", reason, message));
     let parents = parents(conn)?;
     let mut next = Some(parent.to_owned());

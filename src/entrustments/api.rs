@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::code::{CategoryCode, DataSubject};
 use crate::domain::country::CountryCode;
 
 /// The APPI Art. 28 basis for providing personal data to a third party in a foreign country.
@@ -50,7 +51,7 @@ pub struct EntrustmentInput {
     pub memorandum_id: Uuid,
     /// Codes of the data categories entrusted.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(value_type = Vec<CategoryCode>, min_items = 1, max_items = 50)]
     pub categories: Vec<String>,
     /// What the consignee processes the data for.
     #[validate(length(min = 1, max = 1000))]
@@ -59,7 +60,7 @@ pub struct EntrustmentInput {
     /// Whose data: customers, course participants, members, visitors…
     #[serde(default)]
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(value_type = Vec<DataSubject>, max_items = 20)]
     pub data_subjects: Vec<String>,
     /// Approximate number of records.
     #[serde(default, deserialize_with = "crate::http::body::whole_option")]

@@ -210,7 +210,7 @@ pub async fn end(
 
 /// Confirm the consignee returned or deleted the data.
 ///
-/// Only after the entrustment ended (409 before); until then the consignee still holds the data.
+/// Only once the entrustment has ended (409 before); until then the consignee still holds the data.
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "confirm_entrustment_deletion",
@@ -237,7 +237,8 @@ pub async fn confirm_deletion(
     let (entrustment, tag) = state
         .db
         .write(move |c| {
-            view::present_loaded(store::confirm_deletion(c, &caller, at, &id, expected, confirmation)?, today)
+            let loaded = store::confirm_deletion(c, &caller, at, today, &id, expected, confirmation)?;
+            view::present_loaded(loaded, today)
         })
         .await?;
     Ok(conditional::written(tag, &entrustment))

@@ -28,7 +28,8 @@ use crate::sub_consignments::store::{self as sub_consignments, SubConsignmentRow
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HoldersQuery {
-    /// Also entrustments that ended without deletion confirmed (they still hold the data).
+    /// Also entrustments that ended without deletion confirmed (they still hold the data), and
+    /// sub-consignees that have ended (no deletion is confirmed for them).
     pub include_ended: Option<bool>,
     /// Also the category's sub-categories.
     pub include_children: Option<bool>,
@@ -85,18 +86,21 @@ pub struct HoldingMemorandum {
 /// A sub-consignee receiving the category through the entrustment.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01a21e07-2222-7aaa-8bbb-000000000002", "name": "株式会社配送パートナー",
-    "country": "JP", "categories": ["contact_details"], "parent_id": null}))]
+    "country": "JP", "categories": ["contact_details"], "parent_id": null, "ended_on": null}))]
 pub struct HoldingSubConsignee {
     /// Sub-consignment id.
     pub id: Uuid,
     /// Name.
     pub name: String,
-    /// Country.
+    /// Country (ISO 3166-1 alpha-2).
+    #[schema(value_type = crate::domain::country::CountryCode)]
     pub country: String,
     /// Its categories that matched the query.
     pub categories: Vec<String>,
     /// The sub-consignment it receives the data through, if any.
     pub parent_id: Option<Uuid>,
+    /// Last day it received the data; ended ones are listed only with `include_ended`.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// One consignee holding the category through one entrustment, and whom it passes it on to.
@@ -107,7 +111,7 @@ pub struct HoldingSubConsignee {
         "categories": ["contact_details"], "started_on": "2026-04-01", "ended_on": null, "active": true},
     "memorandum": {"id": "01a21e05-6b1c-7d3e-9a4f-2b8c7d6e5f40", "title": "個人情報の取扱いに関する覚書", "status": "signed"},
     "sub_consignees": [{"id": "01a21e07-2222-7aaa-8bbb-000000000002", "name": "株式会社配送パートナー",
-        "country": "JP", "categories": ["contact_details"], "parent_id": null}]
+        "country": "JP", "categories": ["contact_details"], "parent_id": null, "ended_on": null}]
 }))]
 pub struct Holder {
     /// The consignee.
@@ -198,6 +202,7 @@ pub fn holders(
                         country: sub.country,
                         categories,
                         parent_id,
+                        ended_on: sub.ended_on,
                     });
                 }
             }

@@ -72,3 +72,17 @@ pub fn held_by(
     held.values_mut().for_each(|h| h.categories.sort());
     Ok(held)
 }
+
+/// The entrustments of a consignee that have not started by `day` (data is yet to flow).
+pub fn scheduled(
+    conn: &mut DbConnection,
+    consignee_id: &str,
+    day: NaiveDate,
+) -> Result<Vec<String>, crate::error::ApiError> {
+    Ok(e::table
+        .filter(e::consignee_id.eq(consignee_id))
+        .filter(e::started_on.gt(day))
+        .select(e::id)
+        .order(e::id.asc())
+        .load(conn)?)
+}

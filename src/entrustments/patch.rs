@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::api::{CrossBorder, EntrustmentInput};
+use crate::domain::code::{CategoryCode, DataSubject};
 use crate::http::patch::{self, double_option, double_whole, non_null, non_null_trimmed};
 
 /// A JSON merge patch (RFC 7396) of an entrustment: absent fields stay, `null` clears an optional
@@ -20,7 +21,7 @@ pub struct EntrustmentPatch {
     pub memorandum_id: Option<Uuid>,
     /// Data category codes.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false, min_items = 1, max_items = 50)]
+    #[schema(value_type = Vec<CategoryCode>, nullable = false, min_items = 1, max_items = 50)]
     pub categories: Option<Vec<String>>,
     /// Purpose.
     #[serde(default, deserialize_with = "non_null_trimmed")]
@@ -28,7 +29,7 @@ pub struct EntrustmentPatch {
     pub purpose: Option<String>,
     /// Whose data (`null` empties the list).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Vec<String>>, max_items = 20)]
+    #[schema(value_type = Option<Vec<DataSubject>>, max_items = 20)]
     pub data_subjects: Option<Option<Vec<String>>>,
     /// Approximate number of records.
     #[serde(default, deserialize_with = "double_whole")]

@@ -1,7 +1,5 @@
 //! The rules an entrustment's fields must follow.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 
 use super::api::EntrustmentInput;
@@ -19,16 +17,20 @@ fn trim(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned())
 }
 
-/// Trims every text and upper-cases countries; category codes are kept in the order given, once.
+/// Category codes trimmed, each once, in code order (as the categories are read back).
+pub fn sorted_codes(codes: &[String]) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = codes.iter().map(|c| c.trim().to_owned()).collect();
+    set.into_iter().collect()
+}
+
+/// Trims every text and upper-cases countries; category codes sorted, each once.
 pub fn normalized(mut input: EntrustmentInput) -> EntrustmentInput {
     input.purpose = input.purpose.trim().to_owned();
     input.responsible_department = trim(input.responsible_department);
     input.responsible_person = trim(input.responsible_person);
     input.notes = trim(input.notes);
     input.data_subjects = input.data_subjects.iter().map(|s| s.trim().to_owned()).collect();
-    input.categories = input.categories.iter().map(|c| c.trim().to_owned()).collect();
-    let mut seen = HashSet::new();
-    input.categories.retain(|c| seen.insert(c.clone()));
+    input.categories = sorted_codes(&input.categories);
     for transfer in &mut input.cross_border {
         transfer.country = transfer.country.trim().to_ascii_uppercase();
     }
@@ -76,8 +78,10 @@ pub fn check_memorandum(
     consignee_id: &str,
     days: &[NaiveDate],
 ) -> Result<MemorandumRow, ApiError> {
-    let memorandum = memoranda::get(conn, memorandum_id)
-        .map_err(|_| ApiError::invalid("memorandum_id", "not_found", "no memorandum with this id"))?;
+    let memorandum = memoranda::get(conn, memorandum_id).map_err(|e| match e {
+        ApiError::NotFound(_) => ApiError::invalid("memorandum_id", "not_found", "no memorandum with this id"),
+        other => other,
+    })?;
     if memorandum.consignee_id != consignee_id {
         return Err(ApiError::invalid(
             "memorandum_id",
@@ -99,4 +103,35 @@ pub fn check_memorandum(
 /// 422 unless every category exists; retired ones only where already `kept`.
 pub fn check_categories(conn: &mut DbConnection, input: &EntrustmentInput, kept: &[String]) -> Result<(), ApiError> {
     categories::check_codes(conn, "categories", &input.categories, kept)
+}
+
+/// 409 when a change would take from sub-consignees what they receive: a category one of them
+/// receives, or (with a new memorandum) the consent clause that allows them.
+pub fn check_passed_on(
+    conn: &mut DbConnection,
+    entrustment_id: &str,
+    input: &EntrustmentInput,
+    memorandum_changed: bool,
+) -> Result<(), ApiError> {
+    let ids = [entrustment_id.to_owned()];
+    let subs = crate::sub_consignments::store::of_entrustments(conn, &ids, NaiveDate::MIN, true)?;
+    if subs.is_empty() {
+        return Ok(());
+    }
+    let mut received = Vec::new();
+    for sub in &subs {
+        received.extend(sub.categories()?);
+    }
+    let withdrawn: Vec<String> =
+        sorted_codes(&received).into_iter().filter(|c| !input.categories.contains(c)).collect();
+    if !withdrawn.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "sub-consignees still receive {}; change or end those sub-consignments first",
+            withdrawn.join(", ")
+        )));
+    }
+    if memorandum_changed {
+        crate::sub_consignments::store::check_consent_clause(conn, &input.memorandum_id.to_string())?;
+    }
+    Ok(())
 }

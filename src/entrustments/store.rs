@@ -155,7 +155,9 @@ pub fn update(
     if row.ended_on.is_some_and(|end| input.started_on > end) {
         return Err(ApiError::invalid("started_on", "date_order", "cannot be after ended_on"));
     }
+    dispatch::lock_consignee(conn, &row.consignee_id)?;
     rules::check_categories(conn, &input, &categories)?;
+    rules::check_passed_on(conn, id, &input, input.memorandum_id != current.memorandum_id)?;
     if input.memorandum_id != current.memorandum_id || input.started_on != current.started_on {
         let last = row.ended_on.unwrap_or(today).max(input.started_on);
         rules::check_memorandum(conn, &input.memorandum_id.to_string(), &row.consignee_id, &[input.started_on, last])?;
@@ -192,20 +194,34 @@ pub fn end(
     Ok((row, categories))
 }
 
-/// Records the consignee's confirmed return or deletion; 409 before the end or when confirmed.
+/// Records the consignee's confirmed return or deletion; 409 before the end has come or when
+/// already confirmed; the confirmation may not be dated after today.
+#[allow(clippy::too_many_arguments)]
 pub fn confirm_deletion(
     conn: &mut DbConnection,
     caller: &Caller,
     at: DateTime<Utc>,
+    today: NaiveDate,
     id: &str,
     expected: Expected,
     confirmation: DeletionConfirmation,
 ) -> Result<Loaded, ApiError> {
     let (mut row, categories) = get(conn, id)?;
     check_version(&expected, row.version)?;
-    let Some(end) = row.ended_on else {
-        return Err(ApiError::Conflict("end the entrustment before confirming deletion".to_owned()));
+    let end = match row.ended_on {
+        Some(end) if end <= today => end,
+        Some(end) => {
+            return Err(ApiError::Conflict(format!("the entrustment ends on {end}; confirm deletion after that")))
+        }
+        None => return Err(ApiError::Conflict("end the entrustment before confirming deletion".to_owned())),
     };
+    if confirmation.deletion_confirmed_on > today {
+        return Err(ApiError::invalid(
+            "deletion_confirmed_on",
+            "future",
+            "record a confirmation once it has been given",
+        ));
+    }
     if let Some(confirmed) = row.deletion_confirmed_on {
         return Err(ApiError::Conflict(format!("deletion was already confirmed on {confirmed}")));
     }

@@ -267,10 +267,10 @@ pub struct MemorandumQuery {
     pub cursor: Option<Uuid>,
 }
 
-/// The consignee filter of the cross-consignee list.
+/// The consignee filter of the cross-consignee lists.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConsigneeFilter {
-    /// Only memoranda of this consignee.
+    /// Only records of this consignee.
     pub consignee_id: Option<Uuid>,
 }

@@ -117,14 +117,15 @@ impl MemorandumRow {
         Ok(terms::standing(&self.terms(self.stored_status()?)?, day))
     }
 
-    /// Whether it was (or is) in force on `day`: signed, or terminated after `day`, and `day`
-    /// within its (renewed) terms.
+    /// Whether it was (or is) in force on `day`: signed by then (`signed_on` not after it), not
+    /// terminated by then, and `day` within its (renewed) terms.
     pub fn in_force_on(&self, day: NaiveDate) -> Result<bool, ApiError> {
-        let signed_then = match self.stored_status()? {
+        let status_then = match self.stored_status()? {
             MemorandumStatus::Signed => true,
             MemorandumStatus::Terminated => self.terminated_on.is_some_and(|ended| day < ended),
             _ => false,
         };
+        let signed_then = status_then && self.signed_on.is_some_and(|signed| signed <= day);
         Ok(signed_then && terms::standing(&self.terms(MemorandumStatus::Signed)?, day).in_force)
     }
 

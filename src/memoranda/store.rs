@@ -207,6 +207,7 @@ pub fn terminate(
     termination: Termination,
 ) -> Result<MemorandumRow, ApiError> {
     let mut row = get(conn, id)?;
+    dispatch::lock_consignee(conn, &row.consignee_id)?;
     check_version(&expected, row.version)?;
     require_status(&row, MemorandumStatus::Signed, "terminated")?;
     let day = termination.terminated_on;

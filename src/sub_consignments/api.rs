@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::code::CategoryCode;
 use crate::domain::country::CountryCode;
 
 /// The company's consent to a sub-consignment.
@@ -50,7 +51,7 @@ pub struct SubConsignmentInput {
     pub country: String,
     /// Which of the entrustment's (or the parent's) categories it receives.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(value_type = Vec<CategoryCode>, min_items = 1, max_items = 50)]
     pub categories: Vec<String>,
     /// What it processes them for.
     #[serde(deserialize_with = "crate::http::body::trimmed")]
@@ -130,7 +131,7 @@ pub struct SubConsignmentPatch {
     pub country: Option<String>,
     /// Categories it receives.
     #[serde(default, deserialize_with = "crate::http::patch::non_null")]
-    #[schema(nullable = false, min_items = 1, max_items = 50)]
+    #[schema(value_type = Vec<CategoryCode>, nullable = false, min_items = 1, max_items = 50)]
     pub categories: Option<Vec<String>>,
     /// Purpose.
     #[serde(default, deserialize_with = "crate::http::patch::non_null_trimmed")]

@@ -108,7 +108,7 @@ pub fn normalized(mut input: SubConsignmentInput) -> SubConsignmentInput {
     input.country = input.country.trim().to_ascii_uppercase();
     input.corporate_number = input.corporate_number.map(|n| n.trim().to_owned());
     input.consent.reference = input.consent.reference.map(|r| r.trim().to_owned());
-    input.categories = input.categories.iter().map(|c| c.trim().to_owned()).collect();
+    input.categories = crate::entrustments::rules::sorted_codes(&input.categories);
     input
 }
 
@@ -167,8 +167,24 @@ fn check(
     }
 }
 
+/// 409 when children of sub-consignment `id` receive a category it would no longer pass on.
+fn check_children(conn: &mut DbConnection, id: &str, categories: &[String]) -> Result<(), ApiError> {
+    let children: Vec<SubConsignmentRow> = sc::table.filter(sc::parent_id.eq(id)).load(conn)?;
+    let mut withdrawn = Vec::new();
+    for child in children {
+        withdrawn.extend(child.categories()?.into_iter().filter(|c| !categories.contains(c)));
+    }
+    if withdrawn.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Conflict(format!(
+        "sub-consignments it passes data on to still receive {}; change those first",
+        crate::entrustments::rules::sorted_codes(&withdrawn).join(", ")
+    )))
+}
+
 /// 409 unless the entrustment's memorandum includes the prior-consent clause.
-fn check_consent_clause(conn: &mut DbConnection, memorandum_id: &str) -> Result<(), ApiError> {
+pub fn check_consent_clause(conn: &mut DbConnection, memorandum_id: &str) -> Result<(), ApiError> {
     let memorandum = memoranda::get(conn, memorandum_id)?;
     let included = memorandum.input()?.clauses.iter().any(|c| c.code == CONSENT_CLAUSE && c.included);
     if included {
@@ -242,7 +258,9 @@ pub fn update(
         return Ok(row);
     }
     let (entrustment, offered) = entrustments::get(conn, &row.entrustment_id)?;
+    dispatch::lock_consignee(conn, &entrustment.consignee_id)?;
     check(conn, &row.entrustment_id, &offered, &input, id)?;
+    check_children(conn, id, &input.categories)?;
     let before = serde_json::to_value(&current).map_err(ApiError::internal)?;
     let after = serde_json::to_value(&input).map_err(ApiError::internal)?;
     row.set_fields(input);

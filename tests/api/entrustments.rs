@@ -38,7 +38,11 @@ async fn an_entrustment_records_what_the_consignee_holds() {
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let created: Value = response.json().await.unwrap();
     assert_eq!(location, format!("/api/v1/entrustments/{}", id(&created)));
-    assert_eq!(created["categories"], json!(["course_applications", "contact_details"]), "each code once");
+    assert_eq!(
+        created["categories"],
+        json!(["contact_details", "course_applications"]),
+        "each code once, in code order"
+    );
     assert_eq!(created["cross_border"][0]["country"], "SG");
     assert_eq!((created["active"].as_bool(), created["holds_data"].as_bool()), (Some(true), Some(true)));
     let (_, holder) = app.get_json(&format!("/api/v1/consignees/{}", id(&consignee))).await;
@@ -169,6 +173,13 @@ async fn a_new_memorandum_must_cover_the_entrustments_dates() {
     old_terms["effective_from"] = json!("2024-04-01");
     let lapsed = signed_memorandum_from(&app, &consignee, &old_terms).await;
     let path = format!("/api/v1/entrustments/{}", id(&entrustment));
+    let (status, reordered) =
+        app.patch_json(&path, "procurement", &json!({"categories": ["course_applications", "contact_details"]})).await;
+    assert_eq!(
+        (status, reordered["version"].as_i64()),
+        (200, Some(1)),
+        "the same set in another order changes nothing"
+    );
     let (status, refused) = app.patch_json(&path, "procurement", &json!({"memorandum_id": id(&lapsed)})).await;
     assert_eq!(status, 409, "expired before today: {refused}");
     let successor = signed_memorandum(&app, &consignee).await;
@@ -225,4 +236,93 @@ async fn suspending_a_consignee_that_holds_data_warns_and_lists_the_entrustments
     let (quiet, _) = approved_consignee_with_memorandum(&app, "無保有株式会社").await;
     let suspended = set_status(&app, &id(&quiet), "suspended").await;
     assert!(suspended.get("warnings").is_none(), "{suspended}");
+}
+
+#[tokio::test]
+async fn the_row_rule_and_the_sql_filter_agree_on_who_holds_data() {
+    let app = spawn_app().await;
+    let (consignee, memorandum, active) = entrusted_consignee(&app, "一致株式会社").await;
+    let (consignee, memorandum) = (id(&consignee), id(&memorandum));
+    let mut future = entrustment_body(&memorandum);
+    future["started_on"] = json!("2099-01-01");
+    let future = create_entrustment(&app, &consignee, &future).await;
+    let ended = create_entrustment(&app, &consignee, &entrustment_body(&memorandum)).await;
+    end_entrustment(&app, &id(&ended), "2026-01-31").await;
+    let deleted = create_entrustment(&app, &consignee, &entrustment_body(&memorandum)).await;
+    end_entrustment(&app, &id(&deleted), "2026-01-31").await;
+    let confirm = format!("/api/v1/entrustments/{}/confirm-deletion", id(&deleted));
+    assert_eq!(app.post_json(&confirm, "procurement", &json!({"deletion_confirmed_on": "2026-02-01"})).await.0, 200);
+
+    let listed = |query: &'static str| {
+        let app = &app;
+        async move {
+            let (_, page) = app.get_json(&format!("/api/v1/data-categories/contact_details/holders?{query}")).await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["entrustment"]["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let (active_now, holding_now) = (listed("").await, listed("include_ended=true").await);
+    for entrustment in [&active, &future, &ended, &deleted] {
+        let (_, row) = app.get_json(&format!("/api/v1/entrustments/{}", id(entrustment))).await;
+        let key = id(entrustment);
+        assert_eq!(row["active"].as_bool().unwrap(), active_now.contains(&key), "active: {row}");
+        assert_eq!(row["holds_data"].as_bool().unwrap(), holding_now.contains(&key), "holds: {row}");
+    }
+    assert_eq!(active_now, [id(&active)]);
+    assert_eq!(holding_now, [id(&active), id(&ended)], "not the future one, not the deleted one");
+    let (_, inactive) = app.get_json(&format!("/api/v1/entrustments?active=false&consignee_id={consignee}")).await;
+    assert_eq!(inactive["items"].as_array().unwrap().len(), 3, "future, ended and deleted");
+}
+
+#[tokio::test]
+async fn deletion_is_confirmed_only_after_the_end_has_come_and_not_in_advance() {
+    let app = spawn_app().await;
+    let (_, _, entrustment) = entrusted_consignee(&app, "予定終了株式会社").await;
+    let entrustment = id(&entrustment);
+    end_entrustment(&app, &entrustment, "2099-03-31").await;
+    let confirm = format!("/api/v1/entrustments/{entrustment}/confirm-deletion");
+    let (status, refused) =
+        app.post_json(&confirm, "procurement", &json!({"deletion_confirmed_on": "2099-03-31"})).await;
+    assert_eq!(status, 409, "the end has not come: {refused}");
+    let (_, ended) = app.get_json(&format!("/api/v1/entrustments/{entrustment}")).await;
+    assert_eq!((ended["active"].as_bool(), ended["deletion_confirmed_on"].as_str()), (Some(true), None));
+
+    let (_, _, past) = entrusted_consignee(&app, "終了済株式会社").await;
+    end_entrustment(&app, &id(&past), "2026-01-31").await;
+    let confirm = format!("/api/v1/entrustments/{}/confirm-deletion", id(&past));
+    let (status, refused) =
+        app.post_json(&confirm, "procurement", &json!({"deletion_confirmed_on": "2099-01-01"})).await;
+    assert_eq!((status, refused["errors"][0]["code"].as_str()), (422, Some("future")));
+}
+
+#[tokio::test]
+async fn data_may_not_flow_before_the_memorandum_was_signed() {
+    let app = spawn_app().await;
+    let (consignee, _) = approved_consignee_with_memorandum(&app, "後日署名株式会社").await;
+    let mut backdated = memorandum_body(&app, "遡及適用の覚書").await;
+    backdated["signed_on"] = json!("2025-10-01");
+    let memorandum = signed_memorandum_from(&app, &id(&consignee), &backdated).await;
+    let mut early = entrustment_body(&id(&memorandum));
+    early["started_on"] = json!("2025-05-01");
+    let refused = problem(try_create(&app, &id(&consignee), &early).await, 409).await;
+    assert!(refused["detail"].as_str().unwrap().contains("2025-05-01"), "{refused}");
+    early["started_on"] = json!("2025-10-01");
+    create_entrustment(&app, &id(&consignee), &early).await;
+}
+
+#[tokio::test]
+async fn terminating_a_consignee_with_an_entrustment_still_to_start_warns() {
+    let app = spawn_app().await;
+    let (consignee, memorandum) = approved_consignee_with_memorandum(&app, "開始前株式会社").await;
+    let mut later = entrustment_body(&id(&memorandum));
+    later["started_on"] = json!("2099-01-01");
+    let scheduled = create_entrustment(&app, &id(&consignee), &later).await;
+    let terminated = set_status(&app, &id(&consignee), "terminated").await;
+    assert_eq!(terminated["warnings"].as_array().unwrap().len(), 1, "{terminated}");
+    assert_eq!(terminated["warnings"][0]["code"], "scheduled_entrustment");
+    assert_eq!(terminated["warnings"][0]["entrustment_ids"], json!([id(&scheduled)]));
 }

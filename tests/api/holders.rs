@@ -145,3 +145,35 @@ async fn no_sub_consignment_under_a_memorandum_without_the_consent_clause() {
     let (_, page) = app.get_json(&format!("/api/v1/entrustments/{}/sub-consignments", id(&entrustment))).await;
     assert!(page["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn what_sub_consignees_receive_cannot_be_taken_from_under_them() {
+    let app = spawn_app().await;
+    let (_, _, entrustment) = entrusted_consignee(&app, "引上げ株式会社").await;
+    let entrustment = id(&entrustment);
+    let (_, courier) =
+        sub_consign(&app, &entrustment, &sub_consignment_body("配送会社", &["contact_details", "course_applications"]))
+            .await;
+    let mut child = sub_consignment_body("再委託先", &["course_applications"]);
+    child["parent_id"] = json!(id(&courier));
+    assert_eq!(sub_consign(&app, &entrustment, &child).await.0, 201);
+
+    let path = format!("/api/v1/entrustments/{entrustment}");
+    let (status, refused) = app.patch_json(&path, "procurement", &json!({"categories": ["contact_details"]})).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["detail"].as_str().unwrap().contains("course_applications"));
+    let courier_path = format!("/api/v1/sub-consignments/{}", id(&courier));
+    let (status, refused) =
+        app.patch_json(&courier_path, "procurement", &json!({"categories": ["contact_details"]})).await;
+    assert_eq!(status, 409, "its child still receives course applications: {refused}");
+    let (_, unchanged) = app.get_json(&path).await;
+    assert_eq!(unchanged["categories"], json!(["contact_details", "course_applications"]));
+    let (status, _) = app
+        .patch_json(
+            &courier_path,
+            "procurement",
+            &json!({"categories": ["course_applications", "contact_details", "contact_details"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "the same set, reordered and repeated");
+}
