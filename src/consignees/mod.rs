@@ -4,6 +4,7 @@ pub mod api;
 pub mod handlers;
 pub mod model;
 pub mod patch;
+pub mod scope;
 pub mod status;
 pub mod store;
 pub mod view;

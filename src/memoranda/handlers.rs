@@ -7,6 +7,7 @@ use super::api::{ConsigneeFilter, Memorandum, MemorandumInput, MemorandumQuery, 
 use super::patch::MemorandumPatch;
 use super::{rules, store, view};
 use crate::auth::{Caller, Permission};
+use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
@@ -73,8 +74,7 @@ pub async fn list_for_consignee(
     query: web::Query<MemorandumQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
-    let consignee_id = id.into_inner().to_string();
-    respond_list(&req, &state, Some(consignee_id), query.into_inner(), true).await
+    respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
 /// List memoranda across consignees.
@@ -99,30 +99,29 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
-    respond_list(&req, &state, consignee_id, query.into_inner(), false).await
+    respond_list(&req, &state, Scope::Filter(consignee_id), query.into_inner()).await
 }
 
 async fn respond_list(
     req: &HttpRequest,
     state: &AppState,
-    consignee_id: Option<String>,
+    scope: Scope,
     query: MemorandumQuery,
-    consignee_must_exist: bool,
 ) -> Result<HttpResponse, ApiError> {
     validation::check(&query)?;
-    let (limit, today) = (pagination::limit(query.limit)?, state.today());
-    let rows = state
-        .db
-        .run(move |c| {
-            if let (true, Some(id)) = (consignee_must_exist, &consignee_id) {
-                crate::consignees::store::get(c, id)?;
-            }
-            let rows = store::list(c, consignee_id.as_deref(), &query, today, limit + 1)?;
+    let limit = pagination::limit(query.limit)?;
+    scope::page(
+        req,
+        state,
+        scope,
+        limit,
+        |m: &Memorandum| m.id.to_string(),
+        move |c, consignee_id, today| {
+            let rows = store::list(c, consignee_id, &query, today, limit + 1)?;
             view::present(c, rows, today)
-        })
-        .await?;
-    let page = pagination::page(rows, limit, |(m, _)| m.id.to_string(), |(m, _)| Ok(m))?;
-    Ok(pagination::respond(req, &page))
+        },
+    )
+    .await
 }
 
 /// Get a memorandum.
