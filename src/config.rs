@@ -142,6 +142,13 @@ impl Settings {
             max_size: self.db_pool_size.max(1),
             connection_timeout: Duration::from_millis(self.db_timeout_ms.max(1)),
             busy_timeout_ms: self.db_busy_timeout_ms,
+            min_idle: 1,
         }
+    }
+
+    /// Pool settings for a one-shot command (`migrate`, `audit verify`): one connection, opened
+    /// when asked for and never in the background.
+    pub fn one_shot_pool_options(&self) -> PoolOptions {
+        PoolOptions { max_size: 1, min_idle: 0, ..self.pool_options() }
     }
 }

@@ -92,7 +92,9 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
-        Command::Migrate => startup::open_database(&settings).await.map(|_| eprintln!("database is up to date")),
+        Command::Migrate => startup::open_database(&settings, settings.one_shot_pool_options())
+            .await
+            .map(|_| eprintln!("database is up to date")),
         Command::Audit { command: AuditCommand::Verify { expect } } => verify(&settings, &expect).await,
         _ => serve(settings).await,
     }
@@ -128,7 +130,7 @@ async fn verify(settings: &Settings, expect: &[String]) -> Result<(), String> {
         true => Vec::new(),
         false => Expectation::parse_list(&expect.join(",")).map_err(|_| "--expect takes SEQ:HASH".to_owned())?,
     };
-    let db = startup::open_database(settings).await?;
+    let db = startup::open_database(settings, settings.one_shot_pool_options()).await?;
     let clock: SharedClock = Arc::new(SystemClock);
     let checkpointer = startup::open_checkpointer(settings, &db, &clock).await?;
     let report = db

@@ -22,6 +22,7 @@ use crate::auth::token::Verifier;
 use crate::auth::Auth;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
+use crate::db::pool::PoolOptions;
 use crate::db::{migrations, Db};
 use crate::http::body::BodyLimit;
 use crate::http::conditional::RequireIfMatch;
@@ -61,7 +62,7 @@ impl Application {
 
     /// As [`Application::build`], with the clock given (tests fix "today").
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> Result<Self, String> {
-        let db = open_database(&settings).await?;
+        let db = open_database(&settings, settings.pool_options()).await?;
         let embedded = !db.backend().is_postgres();
         let keys = KeyMaterial::load(&settings, embedded)?;
         let checkpointer = open_checkpointer(&settings, &db, &clock).await?;
@@ -111,10 +112,9 @@ impl Application {
     }
 }
 
-/// Opens the pool and applies pending migrations.
-pub async fn open_database(settings: &Settings) -> Result<Db, String> {
+/// Opens the pool with `options` and applies pending migrations.
+pub async fn open_database(settings: &Settings, options: PoolOptions) -> Result<Db, String> {
     let url = settings.database_url.clone();
-    let options = settings.pool_options();
     tokio::task::spawn_blocking(move || {
         let db = Db::connect(&url, &options)?;
         let mut conn = db.get_blocking().map_err(|e| format!("cannot connect to the database: {e}"))?;

@@ -141,6 +141,10 @@ pub struct PoolOptions {
     pub connection_timeout: Duration,
     /// How long an SQLite writer waits for the write lock.
     pub busy_timeout_ms: u64,
+    /// Connections kept open while idle: 1 for the server, 0 for one-shot commands, whose process
+    /// must not exit while the pool opens a connection in the background (libpq's OpenSSL state
+    /// is torn down at exit under the opening thread: heap corruption).
+    pub min_idle: u32,
 }
 
 impl Db {
@@ -154,7 +158,7 @@ impl Db {
         let queries = manager.queries.clone();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
-            .min_idle(Some(1))
+            .min_idle(Some(options.min_idle))
             .connection_timeout(options.connection_timeout)
             .build(manager)
             .map_err(|e| format!("cannot connect to the database at {}: {e}", redact_url(url)))?;

@@ -76,7 +76,8 @@ async fn outage_on_postgres() {
 
 #[tokio::test]
 async fn an_unreachable_or_unsupported_database_is_a_clear_startup_error() {
-    let options = PoolOptions { max_size: 1, connection_timeout: Duration::from_millis(300), busy_timeout_ms: 100 };
+    let options =
+        PoolOptions { max_size: 1, connection_timeout: Duration::from_millis(300), busy_timeout_ms: 100, min_idle: 1 };
     let error =
         tokio::task::spawn_blocking(move || Db::connect("postgres://nobody:secret@127.0.0.1:1/none", &options).err())
             .await
