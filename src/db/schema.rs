@@ -178,6 +178,7 @@ diesel::table! {
         ended_on -> Nullable<Date>,
         deletion_confirmed_on -> Nullable<Date>,
         deletion_reference -> Nullable<Text>,
+        deletion_document_id -> Nullable<Text>,
         notes -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,

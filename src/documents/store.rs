@@ -115,3 +115,25 @@ pub fn get_many(
     let rows: Vec<DocumentRow> = d::table.filter(d::id.eq_any(ids)).load(conn)?;
     Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
 }
+
+/// Stores `received` in place of the document `old` (if any): `save` points the owner at the new
+/// document and records the change (given the audit detail: new metadata, replaced sha256); then
+/// the old bytes are deleted. All in the caller's transaction.
+pub fn swap(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    received: &Received,
+    old: Option<String>,
+    save: impl FnOnce(&mut DbConnection, &DocumentRow, serde_json::Value) -> Result<(), ApiError>,
+) -> Result<DocumentRow, ApiError> {
+    let document = insert(conn, caller, at, received)?;
+    let replaced_sha256 = old.as_deref().map(|id| get(conn, id)).transpose()?.map(|d| d.sha256);
+    let detail = serde_json::json!({"document": {"sha256": document.sha256, "size": document.size,
+        "content_type": document.content_type, "filename": document.filename}, "replaced_sha256": replaced_sha256});
+    save(conn, &document, detail)?;
+    if let Some(old) = old {
+        delete(conn, &old)?;
+    }
+    Ok(document)
+}

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::documents::api::Document;
 use crate::domain::code::{CategoryCode, DataSubject};
 use crate::domain::country::CountryCode;
 
@@ -97,7 +98,8 @@ pub struct EntrustmentInput {
     "purpose": "Shipping course materials to applicants", "data_subjects": ["course participants"],
     "approx_records": 12000, "cross_border": [], "responsible_department": "教育事業部",
     "responsible_person": "山田 太郎", "started_on": "2026-04-01", "ended_on": null,
-    "deletion_confirmed_on": null, "deletion_reference": null, "notes": null, "active": true, "holds_data": true,
+    "deletion_confirmed_on": null, "deletion_reference": null, "deletion_certificate": null, "notes": null,
+    "active": true, "holds_data": true,
     "created_at": "2026-03-30T01:00:00Z", "updated_at": "2026-03-30T01:00:00Z",
     "created_by": "alice", "updated_by": "alice", "version": 1
 }))]
@@ -130,6 +132,8 @@ pub struct Entrustment {
     pub deletion_confirmed_on: Option<NaiveDate>,
     /// The consignee's certificate of deletion, as referenced.
     pub deletion_reference: Option<String>,
+    /// The certificate of deletion as uploaded (`GET …/deletion-certificate` for the bytes).
+    pub deletion_certificate: Option<Document>,
     /// Notes.
     pub notes: Option<String>,
     /// Active today: from `started_on` through `ended_on`, inclusive.

@@ -44,7 +44,10 @@ pub async fn create(
     let (consignee_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (entrustment, tag) = state
         .db
-        .write(move |c| view::present_loaded(store::create(c, &caller, at, &consignee_id, input)?, today))
+        .write(move |c| {
+            let loaded = store::create(c, &caller, at, &consignee_id, input)?;
+            view::present_loaded(c, loaded, today)
+        })
         .await?;
     Ok(conditional::created(format!("/api/v1/entrustments/{}", entrustment.id), tag, &entrustment))
 }
@@ -137,7 +140,13 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let (id, today) = (id.into_inner().to_string(), state.today());
-    let (entrustment, tag) = state.db.run(move |c| view::present_loaded(store::get(c, &id)?, today)).await?;
+    let (entrustment, tag) = state
+        .db
+        .run(move |c| {
+            let loaded = store::get(c, &id)?;
+            view::present_loaded(c, loaded, today)
+        })
+        .await?;
     conditional::resource(&req, tag, &entrustment)
 }
 
@@ -172,7 +181,10 @@ pub async fn update(
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (entrustment, tag) = state
         .db
-        .write(move |c| view::present_loaded(store::update(c, &caller, at, today, &id, expected, changes)?, today))
+        .write(move |c| {
+            let loaded = store::update(c, &caller, at, today, &id, expected, changes)?;
+            view::present_loaded(c, loaded, today)
+        })
         .await?;
     Ok(conditional::written(tag, &entrustment))
 }
@@ -203,7 +215,10 @@ pub async fn end(
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (entrustment, tag) = state
         .db
-        .write(move |c| view::present_loaded(store::end(c, &caller, at, &id, expected, ending)?, today))
+        .write(move |c| {
+            let loaded = store::end(c, &caller, at, &id, expected, ending)?;
+            view::present_loaded(c, loaded, today)
+        })
         .await?;
     Ok(conditional::written(tag, &entrustment))
 }
@@ -238,7 +253,7 @@ pub async fn confirm_deletion(
         .db
         .write(move |c| {
             let loaded = store::confirm_deletion(c, &caller, at, today, &id, expected, confirmation)?;
-            view::present_loaded(loaded, today)
+            view::present_loaded(c, loaded, today)
         })
         .await?;
     Ok(conditional::written(tag, &entrustment))

@@ -1,6 +1,7 @@
 //! Entrustments: which data categories each consignee processes, for what, under which memorandum.
 
 pub mod api;
+pub mod certificate_handlers;
 pub mod handlers;
 pub mod holders;
 pub mod holding;
@@ -19,5 +20,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::update)
         .service(handlers::end)
         .service(handlers::confirm_deletion)
+        .service(certificate_handlers::upload)
+        .service(certificate_handlers::download)
         .service(holders::list);
 }

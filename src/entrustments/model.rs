@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::api::{Entrustment, EntrustmentInput};
 use crate::db::schema::entrustments;
+use crate::documents::api::Document;
 use crate::error::ApiError;
 
 /// One row of `entrustments`; data subjects and cross-border transfers are JSON text.
@@ -26,6 +27,7 @@ pub struct EntrustmentRow {
     pub ended_on: Option<NaiveDate>,
     pub deletion_confirmed_on: Option<NaiveDate>,
     pub deletion_reference: Option<String>,
+    pub deletion_document_id: Option<String>,
     pub notes: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -93,8 +95,13 @@ impl EntrustmentRow {
         Holding { active, holds_data: active || (started && self.deletion_confirmed_on.is_none()) }
     }
 
-    /// The entrustment as the API shows it on `today`.
-    pub fn to_api(&self, categories: Vec<String>, today: NaiveDate) -> Result<Entrustment, ApiError> {
+    /// The entrustment as the API shows it on `today`, with its deletion certificate's metadata.
+    pub fn to_api(
+        &self,
+        categories: Vec<String>,
+        certificate: Option<Document>,
+        today: NaiveDate,
+    ) -> Result<Entrustment, ApiError> {
         let input = self.input(categories)?;
         let holding = self.holding(today);
         Ok(Entrustment {
@@ -112,6 +119,7 @@ impl EntrustmentRow {
             ended_on: self.ended_on,
             deletion_confirmed_on: self.deletion_confirmed_on,
             deletion_reference: self.deletion_reference.clone(),
+            deletion_certificate: certificate,
             notes: input.notes,
             active: holding.active,
             holds_data: holding.holds_data,
@@ -129,6 +137,7 @@ impl EntrustmentRow {
         view["ended_on"] = serde_json::to_value(self.ended_on).map_err(ApiError::internal)?;
         view["deletion_confirmed_on"] = serde_json::to_value(self.deletion_confirmed_on).map_err(ApiError::internal)?;
         view["deletion_reference"] = self.deletion_reference.clone().into();
+        view["deletion_document_id"] = self.deletion_document_id.clone().into();
         Ok(view)
     }
 }

@@ -89,6 +89,7 @@ pub fn create(
         ended_on: None,
         deletion_confirmed_on: None,
         deletion_reference: None,
+        deletion_document_id: None,
         notes: None,
         created_at: now,
         updated_at: now,
@@ -120,6 +121,17 @@ fn save(
     before: serde_json::Value,
     action: &str,
 ) -> Result<(), ApiError> {
+    write_row(conn, caller, at, row)?;
+    record(conn, caller, at, row, action, audit::diff(&before, &row.audit_view(categories)?))
+}
+
+/// Writes the changed row, bumping its version, only over the version that was read.
+fn write_row(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    row: &mut EntrustmentRow,
+) -> Result<(), ApiError> {
     let read_version = row.version;
     row.updated_at = at.naive_utc();
     row.updated_by = caller.sub.clone();
@@ -131,7 +143,7 @@ fn save(
             "the entrustment changed while this request ran; fetch it and retry".to_owned(),
         ));
     }
-    record(conn, caller, at, row, action, audit::diff(&before, &row.audit_view(categories)?))
+    Ok(())
 }
 
 /// Applies a merge patch at `expected` version; a new memorandum or start must still be covered.
@@ -263,4 +275,37 @@ pub fn list(
         select = select.filter(e::id.gt(after.to_string()));
     }
     Ok(select.order(e::id.asc()).limit(limit).load(conn)?)
+}
+
+/// Stores the consignee's certificate of deletion (replacing an earlier upload) once the
+/// entrustment has ended (409 before).
+pub fn attach_certificate(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    today: NaiveDate,
+    id: &str,
+    received: &crate::documents::receive::Received,
+) -> Result<crate::documents::store::DocumentRow, ApiError> {
+    let (mut row, _) = get(conn, id)?;
+    if row.ended_on.is_none_or(|end| end > today) {
+        return Err(ApiError::Conflict(
+            "a certificate of deletion belongs to an entrustment that has ended".to_owned(),
+        ));
+    }
+    let old = row.deletion_document_id.clone();
+    crate::documents::store::swap(conn, caller, at, received, old, |c, document, detail| {
+        row.deletion_document_id = Some(document.id.clone());
+        write_row(c, caller, at, &mut row)?;
+        record(c, caller, at, &row, "deletion_certificate_uploaded", detail)
+    })
+}
+
+/// The certificate of deletion of an entrustment, or 404 when none is uploaded.
+pub fn certificate_of(conn: &mut DbConnection, id: &str) -> Result<crate::documents::store::DocumentRow, ApiError> {
+    let (row, _) = get(conn, id)?;
+    let document_id = row
+        .deletion_document_id
+        .ok_or_else(|| ApiError::NotFound(format!("entrustment {id} has no certificate of deletion yet")))?;
+    crate::documents::store::get(conn, &document_id)
 }

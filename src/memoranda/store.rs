@@ -243,16 +243,11 @@ pub fn attach_document(
     let mut row = get(conn, id)?;
     check_version(&expected, row.version)?;
     require_status(&row, MemorandumStatus::Draft, "given a new document")?;
-    let document = documents::insert(conn, caller, at, received)?;
-    let replaced = row.document_id.replace(document.id.clone());
-    write_row(conn, caller, at, &mut row)?;
-    let replaced_sha256 = replaced.as_deref().map(|old| documents::get(conn, old)).transpose()?.map(|d| d.sha256);
-    let upload = serde_json::json!({"document": {"sha256": document.sha256, "size": document.size,
-        "content_type": document.content_type, "filename": document.filename}, "replaced_sha256": replaced_sha256});
-    record(conn, caller, at, &row, "document_uploaded", upload)?;
-    if let Some(old) = replaced {
-        documents::delete(conn, &old)?;
-    }
+    let document = documents::swap(conn, caller, at, received, row.document_id.clone(), |c, document, detail| {
+        row.document_id = Some(document.id.clone());
+        write_row(c, caller, at, &mut row)?;
+        record(c, caller, at, &row, "document_uploaded", detail)
+    })?;
     Ok((row, document))
 }
 

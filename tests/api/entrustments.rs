@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::fixtures::{
     approved_consignee_with_memorandum, create_consignee, create_entrustment, create_memorandum, end_entrustment,
-    entrusted_consignee, entrustment_body, fixed_term, memorandum_body, set_status, signed_memorandum,
+    entrusted_consignee, entrustment_body, fixed_term, memorandum_body, pdf, set_status, signed_memorandum,
     signed_memorandum_from,
 };
 use crate::helpers::{error_fields, problem, spawn_app, TestApp};
@@ -325,4 +325,34 @@ async fn terminating_a_consignee_with_an_entrustment_still_to_start_warns() {
     assert_eq!(terminated["warnings"].as_array().unwrap().len(), 1, "{terminated}");
     assert_eq!(terminated["warnings"][0]["code"], "scheduled_entrustment");
     assert_eq!(terminated["warnings"][0]["entrustment_ids"], json!([id(&scheduled)]));
+}
+
+#[tokio::test]
+async fn the_certificate_of_deletion_is_kept_through_the_documents_module() {
+    let app = spawn_app().await;
+    let (_, _, entrustment) = entrusted_consignee(&app, "証明書株式会社").await;
+    let entrustment = id(&entrustment);
+    let path = format!("/api/v1/entrustments/{entrustment}/deletion-certificate");
+    let upload = |bytes: Vec<u8>| {
+        app.request(Method::PUT, &path, "procurement").header("content-type", "application/pdf").body(bytes).send()
+    };
+    problem(upload(pdf(500)).await.unwrap(), 409).await;
+    end_entrustment(&app, &entrustment, "2026-06-30").await;
+    let bytes = pdf(300_000);
+    let stored = upload(bytes.clone()).await.unwrap();
+    assert_eq!(stored.status(), 200);
+    let meta: Value = stored.json().await.unwrap();
+    let (_, row) = app.get_json(&format!("/api/v1/entrustments/{entrustment}")).await;
+    assert_eq!(row["deletion_certificate"], meta);
+    let download = app.request(Method::GET, &path, "viewer").send().await.unwrap();
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert!(download.bytes().await.unwrap()[..] == bytes[..]);
+    let wrong = app.request(Method::PUT, &path, "procurement").header("content-type", "image/png").body(pdf(100));
+    problem(wrong.send().await.unwrap(), 415).await;
+    let (_, events) = app
+        .get_json(&format!(
+            "/api/v1/audit/events?resource_id={entrustment}&action=entrustment.deletion_certificate_uploaded"
+        ))
+        .await;
+    assert_eq!(events["items"][0]["changes"]["document"]["sha256"], meta["sha256"]);
 }

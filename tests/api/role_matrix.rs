@@ -9,7 +9,7 @@ use consignee_registry::openapi;
 
 use crate::helpers::fixtures::{
     approved_consignee_with_memorandum, create_consignee, create_memorandum, end_entrustment, entrusted_consignee,
-    memorandum_body, ready_memorandum, signed_memorandum_from, sub_consignment_body,
+    memorandum_body, pdf, ready_memorandum, signed_memorandum_from, sub_consignment_body,
 };
 use crate::helpers::{spawn_app, token, TestApp};
 
@@ -74,6 +74,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/entrustments/{id}/confirm-deletion", "procurement", r#"{"deletion_confirmed_on": "2026-07-01"}"#),
     ("POST", "/api/v1/entrustments/{id}/sub-consignments", "procurement", SUB_CONSIGNMENT),
     ("GET", "/api/v1/entrustments/{id}/sub-consignments", "viewer", ""),
+    ("PUT", "/api/v1/entrustments/{id}/deletion-certificate", "procurement", "%PDF-1.7\n%%EOF\n"),
+    ("GET", "/api/v1/entrustments/{id}/deletion-certificate", "viewer", ""),
     ("GET", "/api/v1/sub-consignments/{id}", "viewer", ""),
     ("PATCH", "/api/v1/sub-consignments/{id}", "procurement", r#"{"purpose": "matrix"}"#),
 ];
@@ -107,12 +109,19 @@ async fn memorandum_for(app: &TestApp, consignee_id: &str, method: &str, path: &
     memorandum["id"].as_str().unwrap().to_owned()
 }
 
-/// An entrustment in the state the operation at `path` needs (ended to confirm deletion, active otherwise).
-async fn entrustment_for(app: &TestApp, path: &str) -> String {
+/// An entrustment in the state the operation at `path` needs (ended to confirm deletion or take a
+/// certificate, with a certificate to download one, active otherwise).
+async fn entrustment_for(app: &TestApp, method: &str, path: &str) -> String {
     let (_, _, entrustment) = entrusted_consignee(app, &format!("Matrix {path}")).await;
     let id = entrustment["id"].as_str().unwrap().to_owned();
-    if path.ends_with("/confirm-deletion") {
+    if path.ends_with("/confirm-deletion") || path.ends_with("/deletion-certificate") {
         end_entrustment(app, &id, "2026-06-30").await;
+    }
+    if path.ends_with("/deletion-certificate") && method == "GET" {
+        let url = format!("/api/v1/entrustments/{id}/deletion-certificate");
+        let uploaded =
+            app.request(Method::PUT, &url, "procurement").header("content-type", "application/pdf").body(pdf(200));
+        assert_eq!(uploaded.send().await.unwrap().status(), 200);
     }
     id
 }
@@ -121,10 +130,10 @@ async fn entrustment_for(app: &TestApp, path: &str) -> String {
 /// event, a checkpoint, a memorandum, an entrustment or a sub-consignment, so every call has its own target.
 async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
     if path.starts_with("/api/v1/entrustments/") {
-        return (path.replace("{id}", &entrustment_for(app, path).await), String::new());
+        return (path.replace("{id}", &entrustment_for(app, method, path).await), String::new());
     }
     if path.starts_with("/api/v1/sub-consignments/") {
-        let entrustment = entrustment_for(app, path).await;
+        let entrustment = entrustment_for(app, method, path).await;
         let sub = sub_consignment_body("Matrix sub", &["contact_details"]);
         let (_, created) =
             app.post_json(&format!("/api/v1/entrustments/{entrustment}/sub-consignments"), "procurement", &sub).await;
@@ -177,7 +186,7 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
             let call = |(url, memorandum): (String, String), bearer: Option<String>| {
                 let mut request = app.client.request(method.clone(), format!("{}{url}", app.address));
                 if !body.is_empty() {
-                    let pdf = path.ends_with("/document");
+                    let pdf = path.ends_with("/document") || path.ends_with("/deletion-certificate");
                     let content_type = if pdf { "application/pdf" } else { "application/json" };
                     request =
                         request.header("content-type", content_type).body(body.replace("{memorandum}", &memorandum));

@@ -28,6 +28,7 @@ CREATE TABLE entrustments (
     ended_on DATE,
     deletion_confirmed_on DATE,
     deletion_reference TEXT,
+    deletion_document_id TEXT REFERENCES documents (id),
     notes TEXT,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

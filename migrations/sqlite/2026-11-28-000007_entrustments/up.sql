@@ -28,6 +28,7 @@ CREATE TABLE entrustments (
     ended_on TEXT,
     deletion_confirmed_on TEXT,
     deletion_reference TEXT,
+    deletion_document_id TEXT REFERENCES documents (id),
     notes TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
