@@ -4,6 +4,11 @@ use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKin
 
 use crate::error::{ApiError, FieldError};
 
+/// An optional text with surrounding white space removed.
+pub fn trim_option(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned())
+}
+
 /// A text that is not only white space (for fields the server does not trim for you).
 pub fn non_blank(value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {

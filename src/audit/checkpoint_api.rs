@@ -36,7 +36,7 @@ impl TryFrom<CheckpointRow> for Checkpoint {
 
     fn try_from(row: CheckpointRow) -> Result<Self, ApiError> {
         Ok(Self {
-            id: Uuid::parse_str(&row.id).map_err(ApiError::internal)?,
+            id: crate::db::stored_id(&row.id)?,
             seq: row.seq,
             head_hash: row.head_hash,
             at: row.at.and_utc(),

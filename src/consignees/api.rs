@@ -77,7 +77,11 @@ pub struct Contact {
 
 impl Contact {
     fn trimmed(self) -> Option<Self> {
-        let contact = Self { name: trim(self.name), email: trim(self.email), phone: trim(self.phone) };
+        let contact = Self {
+            name: crate::validation::trim_option(self.name),
+            email: crate::validation::trim_option(self.email),
+            phone: crate::validation::trim_option(self.phone),
+        };
         (contact != Self::default()).then_some(contact)
     }
 }
@@ -128,23 +132,19 @@ fn default_country() -> String {
     "JP".to_owned()
 }
 
-fn trim(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 impl ConsigneeInput {
     /// Trims every text, upper-cases the country, and drops an empty contact.
     pub fn normalized(self) -> Self {
         Self {
             legal_name: self.legal_name.trim().to_owned(),
-            name_kana: trim(self.name_kana),
-            name_en: trim(self.name_en),
-            corporate_number: trim(self.corporate_number),
+            name_kana: crate::validation::trim_option(self.name_kana),
+            name_en: crate::validation::trim_option(self.name_en),
+            corporate_number: crate::validation::trim_option(self.corporate_number),
             country: self.country.trim().to_ascii_uppercase(),
-            address: trim(self.address),
+            address: crate::validation::trim_option(self.address),
             contact: self.contact.and_then(Contact::trimmed),
             risk_tier: self.risk_tier,
-            notes: trim(self.notes),
+            notes: crate::validation::trim_option(self.notes),
         }
     }
 }

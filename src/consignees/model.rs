@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use super::api::{Consignee, ConsigneeInput, ConsigneeStatus, Contact, RiskTier};
 use super::view::Derived;
@@ -93,7 +92,7 @@ impl ConsigneeRow {
     pub fn to_api(&self, derived: Derived) -> Result<Consignee, ApiError> {
         let fields = self.input()?;
         Ok(Consignee {
-            id: Uuid::parse_str(&self.id).map_err(ApiError::internal)?,
+            id: crate::db::stored_id(&self.id)?,
             legal_name: fields.legal_name,
             name_kana: fields.name_kana,
             name_en: fields.name_en,

@@ -74,8 +74,7 @@ pub fn status_warnings(
     .into_iter()
     .filter(|(_, _, ids)| !ids.is_empty())
     .map(|(code, message, ids)| {
-        let entrustment_ids =
-            ids.iter().map(|id| uuid::Uuid::parse_str(id).map_err(ApiError::internal)).collect::<Result<_, _>>()?;
+        let entrustment_ids = ids.iter().map(|id| crate::db::stored_id(id)).collect::<Result<_, _>>()?;
         Ok(Warning { code: code.to_owned(), message: message.to_owned(), entrustment_ids })
     })
     .collect::<Result<_, ApiError>>()?;

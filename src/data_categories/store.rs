@@ -69,10 +69,6 @@ impl DataCategoryRow {
     }
 }
 
-fn trim(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 fn record(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -134,8 +130,8 @@ pub fn create(
     let row = DataCategoryRow {
         code: input.code,
         name: input.name,
-        name_ja: trim(input.name_ja),
-        description: trim(input.description),
+        name_ja: crate::validation::trim_option(input.name_ja),
+        description: crate::validation::trim_option(input.description),
         sensitive: input.sensitive,
         parent: input.parent,
         retired: false,
@@ -168,8 +164,8 @@ pub fn update(
     let mut row = get(conn, code)?;
     let before = row.audit_view();
     row.name = changes.name.unwrap_or(row.name);
-    patch::optional(&mut row.name_ja, changes.name_ja.map(trim));
-    patch::optional(&mut row.description, changes.description.map(trim));
+    patch::optional(&mut row.name_ja, changes.name_ja.map(crate::validation::trim_option));
+    patch::optional(&mut row.description, changes.description.map(crate::validation::trim_option));
     patch::optional(&mut row.parent, changes.parent);
     row.sensitive = changes.sensitive.unwrap_or(row.sensitive);
     row.retired = changes.retired.unwrap_or(row.retired);

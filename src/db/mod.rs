@@ -11,6 +11,11 @@ use diesel::{PgConnection, SqliteConnection};
 use crate::error::ApiError;
 pub use pool::{Backend, Db};
 
+/// A stored id as a UUID; anything else in the database is a 500, never the client's fault.
+pub fn stored_id(text: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(text).map_err(ApiError::internal)
+}
+
 /// A connection to either backend; diesel dispatches each query to the live variant.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

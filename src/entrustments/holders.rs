@@ -197,7 +197,7 @@ pub fn holders(
                     let parent_id =
                         sub.parent_id.as_deref().map(Uuid::parse_str).transpose().map_err(ApiError::internal)?;
                     subs.push(HoldingSubConsignee {
-                        id: parse(&sub.id)?,
+                        id: crate::db::stored_id(&sub.id)?,
                         name: sub.name,
                         country: sub.country,
                         categories,
@@ -209,7 +209,7 @@ pub fn holders(
             Ok(Holder {
                 consignee: consignee.clone(),
                 entrustment: HoldingEntrustment {
-                    id: parse(&row.id)?,
+                    id: crate::db::stored_id(&row.id)?,
                     purpose: row.purpose.clone(),
                     categories: matched(held.remove(&row.id).unwrap_or_default()),
                     started_on: row.started_on,
@@ -217,7 +217,7 @@ pub fn holders(
                     active: row.holding(today).active,
                 },
                 memorandum: HoldingMemorandum {
-                    id: parse(&memorandum.id)?,
+                    id: crate::db::stored_id(&memorandum.id)?,
                     title: memorandum.title.clone(),
                     status: memorandum.standing(today)?.status,
                 },
@@ -227,10 +227,6 @@ pub fn holders(
         .collect()
 }
 
-fn parse(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(ApiError::internal)
-}
-
 fn consignees_by_id(conn: &mut DbConnection, ids: Vec<String>) -> Result<HashMap<String, HoldingConsignee>, ApiError> {
     let rows: Vec<(String, String, String)> =
         c::table.filter(c::id.eq_any(ids)).select((c::id, c::legal_name, c::status)).load(conn)?;
@@ -238,7 +234,7 @@ fn consignees_by_id(conn: &mut DbConnection, ids: Vec<String>) -> Result<HashMap
         .map(|(id, legal_name, status)| {
             let status =
                 status.parse().map_err(|_| ApiError::internal(format!("stored status {status:?} is unknown")))?;
-            Ok((id.clone(), HoldingConsignee { id: parse(&id)?, legal_name, status }))
+            Ok((id.clone(), HoldingConsignee { id: crate::db::stored_id(&id)?, legal_name, status }))
         })
         .collect()
 }

@@ -3,7 +3,6 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::api::{Entrustment, EntrustmentInput};
 use crate::db::schema::entrustments;
@@ -53,10 +52,6 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored entrustment JSON is unreadable: {e}")))
 }
 
-fn uuid(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(ApiError::internal)
-}
-
 impl EntrustmentRow {
     /// Writes the fields of `input` (but its categories) into the row.
     pub fn set_fields(&mut self, input: &EntrustmentInput) {
@@ -74,7 +69,7 @@ impl EntrustmentRow {
     /// The fields as a client would send them, with `categories`.
     pub fn input(&self, categories: Vec<String>) -> Result<EntrustmentInput, ApiError> {
         Ok(EntrustmentInput {
-            memorandum_id: uuid(&self.memorandum_id)?,
+            memorandum_id: crate::db::stored_id(&self.memorandum_id)?,
             categories,
             purpose: self.purpose.clone(),
             data_subjects: parse(&self.data_subjects)?,
@@ -105,8 +100,8 @@ impl EntrustmentRow {
         let input = self.input(categories)?;
         let holding = self.holding(today);
         Ok(Entrustment {
-            id: uuid(&self.id)?,
-            consignee_id: uuid(&self.consignee_id)?,
+            id: crate::db::stored_id(&self.id)?,
+            consignee_id: crate::db::stored_id(&self.consignee_id)?,
             memorandum_id: input.memorandum_id,
             categories: input.categories,
             purpose: input.purpose,

@@ -13,10 +13,6 @@ use crate::memoranda::model::MemorandumRow;
 use crate::memoranda::store as memoranda;
 use crate::validation;
 
-fn trim(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 /// Category codes trimmed, each once, in code order (as the categories are read back).
 pub fn sorted_codes(codes: &[String]) -> Vec<String> {
     let set: std::collections::BTreeSet<String> = codes.iter().map(|c| c.trim().to_owned()).collect();
@@ -26,9 +22,9 @@ pub fn sorted_codes(codes: &[String]) -> Vec<String> {
 /// Trims every text and upper-cases countries; category codes sorted, each once.
 pub fn normalized(mut input: EntrustmentInput) -> EntrustmentInput {
     input.purpose = input.purpose.trim().to_owned();
-    input.responsible_department = trim(input.responsible_department);
-    input.responsible_person = trim(input.responsible_person);
-    input.notes = trim(input.notes);
+    input.responsible_department = crate::validation::trim_option(input.responsible_department);
+    input.responsible_person = crate::validation::trim_option(input.responsible_person);
+    input.notes = crate::validation::trim_option(input.notes);
     input.data_subjects = input.data_subjects.iter().map(|s| s.trim().to_owned()).collect();
     input.categories = sorted_codes(&input.categories);
     for transfer in &mut input.cross_border {

@@ -3,7 +3,6 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::de::DeserializeOwned;
-use uuid::Uuid;
 
 use super::api::{AutoRenewal, Memorandum, MemorandumInput, MemorandumStatus};
 use super::terms::{self, Standing, Terms};
@@ -51,10 +50,6 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored memorandum JSON is unreadable: {e}")))
 }
 
-fn uuid(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(ApiError::internal)
-}
-
 impl MemorandumRow {
     /// Writes the terms of `input` into the row.
     pub fn set_fields(&mut self, input: MemorandumInput) {
@@ -82,7 +77,7 @@ impl MemorandumRow {
             title: self.title.clone(),
             external_ref: self.external_ref.clone(),
             version_label: self.version_label.clone(),
-            supersedes: self.supersedes.as_deref().map(uuid).transpose()?,
+            supersedes: self.supersedes.as_deref().map(crate::db::stored_id).transpose()?,
             signed_on: self.signed_on,
             effective_from: self.effective_from,
             expires_on: self.expires_on,
@@ -134,8 +129,8 @@ impl MemorandumRow {
         let input = self.input()?;
         let standing = self.standing(today)?;
         Ok(Memorandum {
-            id: uuid(&self.id)?,
-            consignee_id: uuid(&self.consignee_id)?,
+            id: crate::db::stored_id(&self.id)?,
+            consignee_id: crate::db::stored_id(&self.consignee_id)?,
             title: input.title,
             external_ref: input.external_ref,
             version_label: input.version_label,

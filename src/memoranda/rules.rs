@@ -17,23 +17,19 @@ use crate::validation;
 /// The clause whose entry carries the agreed notification deadline.
 pub const INCIDENT_NOTIFICATION: &str = "incident_notification";
 
-fn trim(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned())
-}
-
 /// Trims every text of the terms.
 pub fn normalized(mut input: MemorandumInput) -> MemorandumInput {
     input.title = input.title.trim().to_owned();
-    input.external_ref = trim(input.external_ref);
-    input.version_label = trim(input.version_label);
-    input.notes = trim(input.notes);
+    input.external_ref = crate::validation::trim_option(input.external_ref);
+    input.version_label = crate::validation::trim_option(input.version_label);
+    input.notes = crate::validation::trim_option(input.notes);
     for signatory in &mut input.signatories {
         signatory.name = signatory.name.trim().to_owned();
-        signatory.title = trim(signatory.title.take());
+        signatory.title = crate::validation::trim_option(signatory.title.take());
     }
     for clause in &mut input.clauses {
         clause.code = clause.code.trim().to_owned();
-        clause.reference = trim(clause.reference.take());
+        clause.reference = crate::validation::trim_option(clause.reference.take());
     }
     input
 }

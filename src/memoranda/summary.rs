@@ -82,7 +82,7 @@ fn summarize(rows: &[&MemorandumRow], required_now: &[String], today: NaiveDate)
         required.extend(row.required_clauses()?.unwrap_or_default());
         included.extend(input.clauses.into_iter().filter(|c| c.included).map(|c| c.code));
         brief.push(MemorandumInForce {
-            id: Uuid::parse_str(&row.id).map_err(ApiError::internal)?,
+            id: crate::db::stored_id(&row.id)?,
             title: input.title,
             expires_on: input.expires_on,
             current_term_ends_on: row.standing(today)?.current_term_ends_on,

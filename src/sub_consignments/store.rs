@@ -41,10 +41,6 @@ pub struct SubConsignmentRow {
     pub version: i64,
 }
 
-fn uuid(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(ApiError::internal)
-}
-
 impl SubConsignmentRow {
     /// The category codes it receives.
     pub fn categories(&self) -> Result<Vec<String>, ApiError> {
@@ -58,7 +54,7 @@ impl SubConsignmentRow {
             country: self.country.clone(),
             categories: self.categories()?,
             purpose: self.purpose.clone(),
-            parent_id: self.parent_id.as_deref().map(uuid).transpose()?,
+            parent_id: self.parent_id.as_deref().map(crate::db::stored_id).transpose()?,
             consent: Consent {
                 consented_on: self.consented_on,
                 consented_by: self.consented_by.clone(),
@@ -84,8 +80,8 @@ impl SubConsignmentRow {
     pub fn to_api(&self) -> Result<SubConsignment, ApiError> {
         let input = self.input()?;
         Ok(SubConsignment {
-            id: uuid(&self.id)?,
-            entrustment_id: uuid(&self.entrustment_id)?,
+            id: crate::db::stored_id(&self.id)?,
+            entrustment_id: crate::db::stored_id(&self.entrustment_id)?,
             name: input.name,
             corporate_number: input.corporate_number,
             country: input.country,
