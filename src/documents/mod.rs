@@ -6,6 +6,7 @@
 //! one chunk at a time through the blocking pool.
 
 pub mod api;
+pub mod endpoint;
 pub mod kind;
 pub mod receive;
 pub mod send;

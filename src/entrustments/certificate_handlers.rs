@@ -5,12 +5,13 @@ use uuid::Uuid;
 
 use super::store;
 use crate::auth::{Caller, Permission};
+use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
-use crate::documents::{receive, send};
+use crate::documents::endpoint;
+use crate::documents::receive::Received;
 use crate::error::{ApiError, Problem};
-use crate::http::conditional::{self, Tag};
+use crate::http::conditional;
 use crate::state::AppState;
-use crate::validation;
 
 /// Upload the certificate of deletion.
 ///
@@ -46,21 +47,13 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::EditRegister)?;
-    let query = query.into_inner();
-    validation::check(&query)?;
-    let (id, today) = (id.into_inner().to_string(), state.today());
-    // Refuse before reading megabytes: the entrustment must exist and have ended.
+    let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let probe = id.clone();
-    let (row, _) = state.db.run(move |c| store::get(c, &probe)).await?;
-    if row.ended_on.is_none_or(|end| end > today) {
-        return Err(ApiError::Conflict(
-            "a certificate of deletion belongs to an entrustment that has ended".to_owned(),
-        ));
-    }
-    let received = receive::receive(&req, payload, state.document_limit, query.filename).await?;
-    let at = state.clock.now();
-    let document = state.db.write(move |c| store::attach_certificate(c, &caller, at, today, &id, &received)).await?;
-    Ok(conditional::written(Tag::opaque(document.sha256.clone()), &document.to_api()?))
+    let admit = move |c: &mut DbConnection| store::check_certificate_allowed(&store::get(c, &probe)?.0, today);
+    let keep = move |c: &mut DbConnection, received: &Received| {
+        store::attach_certificate(c, &caller, at, today, &id, received)
+    };
+    endpoint::upload(&req, &state, query.into_inner(), payload, admit, keep).await
 }
 
 /// Download the certificate of deletion.
@@ -90,6 +83,5 @@ pub async fn download(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
-    let document = state.db.run(move |c| store::certificate_of(c, &id)).await?;
-    send::respond(&req, state.db.clone(), document)
+    endpoint::download(&req, &state, move |c| store::certificate_of(c, &id)).await
 }

@@ -288,11 +288,7 @@ pub fn attach_certificate(
     received: &crate::documents::receive::Received,
 ) -> Result<crate::documents::store::DocumentRow, ApiError> {
     let (mut row, _) = get(conn, id)?;
-    if row.ended_on.is_none_or(|end| end > today) {
-        return Err(ApiError::Conflict(
-            "a certificate of deletion belongs to an entrustment that has ended".to_owned(),
-        ));
-    }
+    check_certificate_allowed(&row, today)?;
     let old = row.deletion_document_id.clone();
     crate::documents::store::swap(conn, caller, at, received, old, |c, document, detail| {
         row.deletion_document_id = Some(document.id.clone());
@@ -308,4 +304,14 @@ pub fn certificate_of(conn: &mut DbConnection, id: &str) -> Result<crate::docume
         .deletion_document_id
         .ok_or_else(|| ApiError::NotFound(format!("entrustment {id} has no certificate of deletion yet")))?;
     crate::documents::store::get(conn, &document_id)
+}
+
+/// 409 unless the entrustment has ended by `today` (a certificate of deletion comes after the end).
+pub fn check_certificate_allowed(row: &EntrustmentRow, today: NaiveDate) -> Result<(), ApiError> {
+    if row.ended_on.is_none_or(|end| end > today) {
+        return Err(ApiError::Conflict(
+            "a certificate of deletion belongs to an entrustment that has ended".to_owned(),
+        ));
+    }
+    Ok(())
 }

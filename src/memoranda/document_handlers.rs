@@ -6,12 +6,13 @@ use uuid::Uuid;
 use super::api::MemorandumStatus;
 use super::store;
 use crate::auth::{Caller, Permission};
+use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
-use crate::documents::{receive, send};
+use crate::documents::endpoint;
+use crate::documents::receive::Received;
 use crate::error::{ApiError, Problem};
-use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
+use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::state::AppState;
-use crate::validation;
 
 /// Upload the signed document.
 ///
@@ -48,22 +49,21 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::EditRegister)?;
-    let query = query.into_inner();
-    validation::check(&query)?;
     let expected = conditional::expected_version(&req)?;
-    let id = id.into_inner().to_string();
-    // Refuse before reading megabytes: the memorandum must exist and still be a draft.
-    let probe = id.clone();
-    let row = state.db.run(move |c| store::get(c, &probe)).await?;
-    conditional::check_version(&expected, row.version)?;
-    if row.stored_status()? != MemorandumStatus::Draft {
-        return Err(ApiError::Conflict(format!("the memorandum is {}; its document cannot change", row.status)));
-    }
-    let received = receive::receive(&req, payload, state.document_limit, query.filename).await?;
-    let at = state.clock.now();
-    let (_, document) =
-        state.db.write(move |c| store::attach_document(c, &caller, at, &id, expected, &received)).await?;
-    Ok(conditional::written(Tag::opaque(document.sha256.clone()), &document.to_api()?))
+    let (id, at) = (id.into_inner().to_string(), state.clock.now());
+    let (probe, expected_now) = (id.clone(), expected.clone());
+    let admit = move |c: &mut DbConnection| {
+        let row = store::get(c, &probe)?;
+        conditional::check_version(&expected_now, row.version)?;
+        match row.stored_status()? {
+            MemorandumStatus::Draft => Ok(()),
+            _ => Err(ApiError::Conflict(format!("the memorandum is {}; its document cannot change", row.status))),
+        }
+    };
+    let keep = move |c: &mut DbConnection, received: &Received| {
+        store::attach_document(c, &caller, at, &id, expected, received).map(|(_, document)| document)
+    };
+    endpoint::upload(&req, &state, query.into_inner(), payload, admit, keep).await
 }
 
 /// Download the signed document.
@@ -96,6 +96,5 @@ pub async fn download(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
-    let document = state.db.run(move |c| store::document_of(c, &id)).await?;
-    send::respond(&req, state.db.clone(), document)
+    endpoint::download(&req, &state, move |c| store::document_of(c, &id)).await
 }
