@@ -26,6 +26,20 @@ pub struct Change {
     pub changes: Value,
 }
 
+impl Change {
+    /// A change to a resource, its action named `{resource_type}.{action}` (`memorandum.signed`).
+    pub fn of(
+        resource_type: &'static str,
+        resource_id: impl Into<String>,
+        consignee_id: Option<String>,
+        action: &str,
+        changes: Value,
+    ) -> Self {
+        let action = format!("{resource_type}.{action}");
+        Self { action, resource_type, resource_id: resource_id.into(), consignee_id, changes }
+    }
+}
+
 /// Appends `change` to the chain; call inside the transaction that makes the change.
 pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, change: Change) -> Result<i64, ApiError> {
     dispatch::lock_audit_chain(conn)?;

@@ -54,13 +54,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change {
-        action: format!("clause_template.{action}"),
-        resource_type: "clause_template",
-        resource_id: code.to_owned(),
-        consignee_id: None,
-        changes,
-    };
+    let change = Change::of("clause_template", code.to_owned(), None, action, changes);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

@@ -27,13 +27,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change {
-        action: format!("{RESOURCE}.{action}"),
-        resource_type: RESOURCE,
-        resource_id: row.id.clone(),
-        consignee_id: Some(row.id.clone()),
-        changes,
-    };
+    let change = Change::of(RESOURCE, row.id.clone(), Some(row.id.clone()), action, changes);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

@@ -77,13 +77,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change {
-        action: format!("data_category.{action}"),
-        resource_type: "data_category",
-        resource_id: row.code.clone(),
-        consignee_id: None,
-        changes,
-    };
+    let change = Change::of("data_category", row.code.clone(), None, action, changes);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

@@ -28,13 +28,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change {
-        action: format!("entrustment.{action}"),
-        resource_type: "entrustment",
-        resource_id: row.id.clone(),
-        consignee_id: Some(row.consignee_id.clone()),
-        changes,
-    };
+    let change = Change::of("entrustment", row.id.clone(), Some(row.consignee_id.clone()), action, changes);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

@@ -117,13 +117,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change {
-        action: format!("sub_consignment.{action}"),
-        resource_type: "sub_consignment",
-        resource_id: row.id.clone(),
-        consignee_id: Some(consignee_id.to_owned()),
-        changes,
-    };
+    let change = Change::of("sub_consignment", row.id.clone(), Some(consignee_id.to_owned()), action, changes);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 
