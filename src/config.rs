@@ -101,6 +101,15 @@ pub struct Settings {
     /// The business time zone dates are judged in (IANA name).
     #[arg(long, env = "CR_TIME_ZONE", default_value = "Asia/Tokyo")]
     pub time_zone: chrono_tz::Tz,
+    /// Months between supervision reviews of a `high` risk consignee.
+    #[arg(long, env = "CR_REVIEW_MONTHS_HIGH", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub review_months_high: u32,
+    /// Months between supervision reviews of a `medium` risk consignee.
+    #[arg(long, env = "CR_REVIEW_MONTHS_MEDIUM", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub review_months_medium: u32,
+    /// Months between supervision reviews of a `low` risk consignee.
+    #[arg(long, env = "CR_REVIEW_MONTHS_LOW", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub review_months_low: u32,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -120,6 +129,7 @@ impl std::fmt::Debug for Settings {
             .field("audit_signing_key_file", &self.audit_signing_key_file)
             .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
             .field("time_zone", &self.time_zone)
+            .field("review_intervals", &self.review_intervals())
             .field("require_if_match", &self.require_if_match)
             .finish_non_exhaustive()
     }
@@ -134,6 +144,15 @@ impl Settings {
             settings: Settings,
         }
         <Only as clap::Parser>::parse_from(["consignee-registry"]).settings
+    }
+
+    /// Months between supervision reviews per risk tier.
+    pub fn review_intervals(&self) -> crate::reviews::schedule::ReviewIntervals {
+        crate::reviews::schedule::ReviewIntervals {
+            high: self.review_months_high,
+            medium: self.review_months_medium,
+            low: self.review_months_low,
+        }
     }
 
     /// Pool sizing and timeouts.

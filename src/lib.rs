@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod certifications;
 pub mod clause_templates;
 pub mod clock;
 pub mod config;
@@ -12,11 +13,14 @@ pub mod documents;
 pub mod domain;
 pub mod entrustments;
 pub mod error;
+pub mod findings;
 pub mod health;
 pub mod http;
 pub mod memoranda;
 pub mod openapi;
 pub mod private_files;
+pub mod review_checklist;
+pub mod reviews;
 pub mod startup;
 pub mod state;
 pub mod sub_consignments;

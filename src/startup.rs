@@ -42,7 +42,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::clause_templates::configure)
             .configure(crate::data_categories::configure)
             .configure(crate::entrustments::configure)
-            .configure(crate::sub_consignments::configure),
+            .configure(crate::sub_consignments::configure)
+            .configure(crate::review_checklist::configure)
+            .configure(crate::reviews::configure)
+            .configure(crate::findings::configure)
+            .configure(crate::certifications::configure),
     );
 }
 
@@ -66,6 +70,7 @@ impl Application {
         let embedded = !db.backend().is_postgres();
         let keys = KeyMaterial::load(&settings, embedded)?;
         let checkpointer = open_checkpointer(&settings, &db, &clock).await?;
+        crate::reviews::schedule::reconcile(&db, settings.review_intervals()).await?;
         let auth = web::Data::new(Auth {
             verifier: Verifier::new(keys, &settings),
             revocations: Revocations::new(db.clone(), Duration::from_secs(settings.revocation_cache_secs)),
@@ -79,6 +84,7 @@ impl Application {
             checkpointer: checkpointer.clone(),
             time_zone: settings.time_zone,
             document_limit: settings.document_limit,
+            review_intervals: settings.review_intervals(),
         });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;

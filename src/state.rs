@@ -19,11 +19,29 @@ pub struct AppState {
     pub time_zone: Tz,
     /// The largest accepted document upload, in bytes.
     pub document_limit: usize,
+    /// Months between supervision reviews per risk tier.
+    pub review_intervals: crate::reviews::schedule::ReviewIntervals,
+}
+
+/// What supervision rules judge by: today's date, the business time zone and the review intervals.
+#[derive(Debug, Clone, Copy)]
+pub struct Supervision {
+    /// Today in the business time zone.
+    pub today: NaiveDate,
+    /// The business time zone.
+    pub time_zone: Tz,
+    /// Months between reviews per risk tier.
+    pub intervals: crate::reviews::schedule::ReviewIntervals,
 }
 
 impl AppState {
     /// Today's date in the business time zone.
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// Today, the time zone and the review intervals, for supervision rules.
+    pub fn supervision(&self) -> Supervision {
+        Supervision { today: self.today(), time_zone: self.time_zone, intervals: self.review_intervals }
     }
 }

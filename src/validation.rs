@@ -65,3 +65,12 @@ pub fn calendar_date(date: &chrono::NaiveDate) -> Result<(), ValidationError> {
     }
     Err(ValidationError::new("date_range").with_message("must be a date between 0001-01-01 and 9999-12-31".into()))
 }
+
+/// `Ok` when no field failed, else 422 listing every failure.
+pub fn all_valid(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}

@@ -47,6 +47,8 @@ pub enum Permission {
     EditRegister,
     /// Move a consignee between statuses.
     DecideConsigneeStatus,
+    /// Record supervision reviews and their findings.
+    Supervise,
     /// Read the audit trail and a consignee's history.
     ReadAudit,
     /// Revoke tokens, verify and redact the audit trail.
@@ -58,6 +60,7 @@ pub const PERMISSIONS: &[(Permission, Role)] = &[
     (Permission::ReadRegister, Role::Viewer),
     (Permission::EditRegister, Role::Procurement),
     (Permission::DecideConsigneeStatus, Role::PrivacyOfficer),
+    (Permission::Supervise, Role::PrivacyOfficer),
     (Permission::ReadAudit, Role::PrivacyOfficer),
     (Permission::Administer, Role::Admin),
 ];

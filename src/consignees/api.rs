@@ -1,6 +1,6 @@
 //! Consignee request and response types, with their validation rules.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr};
 use utoipa::{IntoParams, ToSchema};
@@ -9,6 +9,7 @@ use validator::{Validate, ValidationError};
 
 use crate::domain::corporate_number;
 use crate::domain::country::{self, CountryCode};
+use crate::findings::summary::OpenFindings;
 use crate::memoranda::summary::MemorandaSummary;
 
 /// How much supervision a consignee needs.
@@ -192,6 +193,8 @@ fn validate_phone(value: &str) -> Result<(), ValidationError> {
         "title": "個人情報の取扱いに関する覚書", "expires_on": "2027-03-31", "current_term_ends_on": "2027-03-31"}],
         "missing_clauses": []},
     "categories_held": ["contact_details", "course_applications"], "holds_sensitive": false,
+    "approved_on": "2026-11-20", "last_reviewed_on": "2026-11-19", "next_review_due": "2027-05-19",
+    "review_overdue": false, "open_findings": {"count": 0, "oldest_overdue": null, "items": []},
     "version": 3
 }))]
 pub struct Consignee {
@@ -237,6 +240,18 @@ pub struct Consignee {
     pub categories_held: Vec<String>,
     /// Whether any category it holds is special care-required personal information (derived).
     pub holds_sensitive: bool,
+    /// The day it was last approved.
+    pub approved_on: Option<NaiveDate>,
+    /// When its last completed supervision review was performed.
+    pub last_reviewed_on: Option<NaiveDate>,
+    /// When its next supervision review is due: the last review plus the risk tier's interval
+    /// (high 6, medium 12, low 24 months by default), or the approval day when never reviewed;
+    /// `null` unless `approved` or `suspended` (derived).
+    pub next_review_due: Option<NaiveDate>,
+    /// `next_review_due` has passed (derived).
+    pub review_overdue: bool,
+    /// Its findings still open, the oldest overdue one first among them (derived).
+    pub open_findings: OpenFindings,
     /// Only in the answer to a status change: what the caller should act on, e.g. data still held
     /// by a consignee just suspended or terminated.
     #[serde(skip_serializing_if = "Option::is_none")]

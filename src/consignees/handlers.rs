@@ -148,11 +148,12 @@ pub async fn update(
     caller.require(Permission::EditRegister)?;
     let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
-    let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
+    let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
+    let today = supervision.today;
     let (consignee, tag) = state
         .db
         .write(move |c| {
-            let row = store::update(c, &caller, at, &id, expected, patch)?;
+            let row = store::update(c, &caller, at, supervision, &id, expected, patch)?;
             view::present_one(c, row, today)
         })
         .await?;
@@ -162,7 +163,11 @@ pub async fn update(
 /// Change a consignee's status.
 ///
 /// `candidate → approved | rejected`, `approved → suspended | terminated`,
-/// `suspended → approved | terminated`; `rejected` and `terminated` are final. Suspending or
+/// `suspended → approved | terminated`; `rejected` and `terminated` are final. Approval needs a
+/// passing review: from `candidate`, the latest completed `selection` review is `satisfactory`,
+/// or `needs_improvement` with every finding of it `action_planned`, `resolved` or
+/// `accepted_risk`; from `suspended`, the same of a review completed and performed after the
+/// suspension (409 saying what is missing otherwise). Suspending or
 /// terminating a consignee that still holds data is allowed; the answer's `warnings` lists the
 /// entrustments to end and confirm deletion for.
 #[utoipa::path(
@@ -173,7 +178,7 @@ pub async fn update(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The consignee in its new status", body = Consignee),
-        (status = 409, description = "The transition is not allowed from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The transition is not allowed from the current status, or approval lacks a passing review", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -189,11 +194,12 @@ pub async fn change_status(
     let change: StatusChange = body::json(&req, payload, body::JSON).await?;
     validation::check(&change)?;
     let expected = conditional::expected_version(&req)?;
-    let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
+    let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
+    let today = supervision.today;
     let (consignee, tag) = state
         .db
         .write(move |c| {
-            let row = store::change_status(c, &caller, at, &id, expected, change)?;
+            let row = store::change_status(c, &caller, at, supervision, &id, expected, change)?;
             let warnings = view::status_warnings(c, &row, today)?;
             let (mut consignee, tag) = view::present_one(c, row, today)?;
             consignee.warnings = warnings;

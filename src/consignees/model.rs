@@ -1,6 +1,6 @@
 //! The stored consignee row and its conversions.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::api::{Consignee, ConsigneeInput, ConsigneeStatus, Contact, RiskTier};
@@ -34,6 +34,9 @@ pub struct ConsigneeRow {
     pub created_by: String,
     pub updated_by: String,
     pub version: i64,
+    pub approved_on: Option<NaiveDate>,
+    pub last_reviewed_on: Option<NaiveDate>,
+    pub next_review_due: Option<NaiveDate>,
 }
 
 impl ConsigneeRow {
@@ -112,6 +115,11 @@ impl ConsigneeRow {
             memoranda_summary: derived.memoranda_summary,
             categories_held: derived.categories_held,
             holds_sensitive: derived.holds_sensitive,
+            approved_on: self.approved_on,
+            last_reviewed_on: self.last_reviewed_on,
+            next_review_due: self.next_review_due,
+            review_overdue: derived.review_overdue,
+            open_findings: derived.open_findings,
             warnings: None,
             version: self.version,
         })

@@ -11,10 +11,12 @@ use super::status;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::schema::consignees as c;
-use crate::db::DbConnection;
+use crate::db::{dispatch, DbConnection};
 use crate::domain::search;
 use crate::error::ApiError;
 use crate::http::conditional::{check_version, Expected};
+use crate::reviews::schedule;
+use crate::state::Supervision;
 use crate::validation;
 
 const RESOURCE: &str = "consignee";
@@ -77,6 +79,9 @@ pub fn create(
         created_by: caller.sub.clone(),
         updated_by: caller.sub.clone(),
         version: 1,
+        approved_on: None,
+        last_reviewed_on: None,
+        next_review_due: None,
     };
     row.set_fields(input);
     ensure_corporate_number_free(conn, row.corporate_number.as_deref(), &row.id)?;
@@ -120,15 +125,19 @@ fn save(
     record(conn, caller, at, row, action, audit::diff(&before, &row.audit_view()?))
 }
 
-/// Applies a merge patch to the fields of a consignee at `expected` version.
+/// Applies a merge patch to the fields of a consignee at `expected` version; a new risk tier
+/// moves the next review's due date.
 pub fn update(
     conn: &mut DbConnection,
     caller: &Caller,
     at: DateTime<Utc>,
+    supervision: Supervision,
     id: &str,
     expected: Expected,
     patch: ConsigneePatch,
 ) -> Result<ConsigneeRow, ApiError> {
+    get(conn, id)?;
+    dispatch::lock_consignee(conn, id)?;
     let mut row = get(conn, id)?;
     let input = patch.apply(row.input()?)?.normalized();
     validation::check(&input)?;
@@ -139,19 +148,25 @@ pub fn update(
     ensure_corporate_number_free(conn, input.corporate_number.as_deref(), id)?;
     let before = row.audit_view()?;
     row.set_fields(input);
+    schedule::apply(&mut row, supervision.intervals)?;
     save(conn, caller, at, &mut row, before, "updated")?;
     Ok(row)
 }
 
-/// Moves a consignee along the transition table; 409 for a move the table does not allow.
+/// Moves a consignee along the transition table; 409 for a move the table does not allow, and
+/// for an approval without a passing review (the approval gate). Approval starts the review
+/// schedule from today.
 pub fn change_status(
     conn: &mut DbConnection,
     caller: &Caller,
     at: DateTime<Utc>,
+    supervision: Supervision,
     id: &str,
     expected: Expected,
     change: StatusChange,
 ) -> Result<ConsigneeRow, ApiError> {
+    get(conn, id)?;
+    dispatch::lock_consignee(conn, id)?;
     let mut row = get(conn, id)?;
     check_version(&expected, row.version)?;
     let current = row.status()?;
@@ -162,10 +177,15 @@ pub fn change_status(
             change.status.as_str()
         )));
     }
+    if change.status == ConsigneeStatus::Approved {
+        crate::reviews::gate::check_approval(conn, &row, current, supervision.time_zone)?;
+        row.approved_on = Some(supervision.today);
+    }
     let before = row.audit_view()?;
     row.status = change.status.as_str().to_owned();
     row.status_reason = Some(change.reason);
     row.status_changed_at = Some(at.naive_utc());
+    schedule::apply(&mut row, supervision.intervals)?;
     save(conn, caller, at, &mut row, before, "status_changed")?;
     Ok(row)
 }
@@ -186,11 +206,11 @@ pub fn delete(
             row.status
         )));
     }
-    crate::db::dispatch::lock_consignee(conn, id)?;
-    if crate::memoranda::store::exists_for(conn, id)? {
-        return Err(ApiError::Conflict(
-            "this candidate has memoranda attached; a consignee with records is kept as evidence".to_owned(),
-        ));
+    dispatch::lock_consignee(conn, id)?;
+    if let Some(kind) = attached(conn, id)? {
+        return Err(ApiError::Conflict(format!(
+            "this candidate has {kind} attached; a consignee with records is kept as evidence"
+        )));
     }
     // Only the version that was read, still a candidate: a concurrent approval wins (PostgreSQL).
     let candidate = c::status.eq(ConsigneeStatus::Candidate.as_str());
@@ -200,6 +220,20 @@ pub fn delete(
         return Err(changed_meanwhile());
     }
     record(conn, caller, at, &row, "deleted", serde_json::json!({ "before": row.audit_view()? }))
+}
+
+/// The first kind of record attached to the consignee, if any.
+fn attached(conn: &mut DbConnection, id: &str) -> Result<Option<&'static str>, ApiError> {
+    use crate::db::schema::{certifications as t, reviews as r};
+    if crate::memoranda::store::exists_for(conn, id)? {
+        return Ok(Some("memoranda"));
+    }
+    let reviews: i64 = r::table.filter(r::consignee_id.eq(id)).count().get_result(conn)?;
+    if reviews > 0 {
+        return Ok(Some("reviews"));
+    }
+    let certifications: i64 = t::table.filter(t::consignee_id.eq(id)).count().get_result(conn)?;
+    Ok((certifications > 0).then_some("certifications"))
 }
 
 /// Up to `limit` consignees after the cursor id, in creation order, matching the filters.

@@ -9,6 +9,7 @@ use super::model::ConsigneeRow;
 use crate::db::DbConnection;
 use crate::entrustments::holding;
 use crate::error::ApiError;
+use crate::findings::summary::OpenFindings;
 use crate::http::conditional::Tag;
 use crate::memoranda::summary::{self, MemorandaSummary};
 
@@ -21,9 +22,15 @@ pub struct Derived {
     pub categories_held: Vec<String>,
     /// Whether any is sensitive.
     pub holds_sensitive: bool,
+    /// The next review's due date (cached in the row, moved by reviews without a new version).
+    pub next_review_due: Option<NaiveDate>,
+    /// Whether it has passed.
+    pub review_overdue: bool,
+    /// Open findings.
+    pub open_findings: OpenFindings,
 }
 
-/// The API view and ETag of each row (four queries for the derived values of all of them).
+/// The API view and ETag of each row (five queries for the derived values of all of them).
 pub fn present(
     conn: &mut DbConnection,
     rows: Vec<ConsigneeRow>,
@@ -32,6 +39,7 @@ pub fn present(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut summaries = summary::for_consignees(conn, &ids, today)?;
     let mut held = holding::held_by(conn, &ids, today)?;
+    let mut findings = crate::findings::summary::for_consignees(conn, &ids, today)?;
     rows.into_iter()
         .map(|row| {
             let held = held.remove(&row.id).unwrap_or_default();
@@ -39,6 +47,9 @@ pub fn present(
                 memoranda_summary: summaries.remove(&row.id).unwrap_or_default(),
                 categories_held: held.categories,
                 holds_sensitive: held.sensitive,
+                next_review_due: row.next_review_due,
+                review_overdue: row.next_review_due.is_some_and(|due| due < today),
+                open_findings: findings.remove(&row.id).unwrap_or_default(),
             };
             let tag = Tag::derived(row.version, &derived);
             Ok((row.to_api(derived)?, tag))

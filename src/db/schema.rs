@@ -23,6 +23,9 @@ diesel::table! {
         created_by -> Text,
         updated_by -> Text,
         version -> BigInt,
+        approved_on -> Nullable<Date>,
+        last_reviewed_on -> Nullable<Date>,
+        next_review_due -> Nullable<Date>,
     }
 }
 
@@ -217,6 +220,99 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_checklist_items (code) {
+        code -> Text,
+        category -> Text,
+        text -> Text,
+        retired -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    certifications (id) {
+        id -> Text,
+        consignee_id -> Text,
+        scheme -> Text,
+        scheme_name -> Nullable<Text>,
+        certificate_number -> Nullable<Text>,
+        issuer -> Text,
+        issued_on -> Date,
+        expires_on -> Nullable<Date>,
+        scope -> Nullable<Text>,
+        document_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        consignee_id -> Text,
+        kind -> Text,
+        method -> Text,
+        scheduled_for -> Nullable<Date>,
+        performed_on -> Nullable<Date>,
+        reviewer -> Text,
+        outcome -> Nullable<Text>,
+        answers -> Text,
+        evidence_references -> Text,
+        certification_ids -> Text,
+        summary -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    review_documents (review_id, document_id) {
+        review_id -> Text,
+        document_id -> Text,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> Text,
+        review_id -> Text,
+        consignee_id -> Text,
+        severity -> Text,
+        description -> Text,
+        corrective_action -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        risk_justification -> Nullable<Text>,
+        resolved_on -> Nullable<Date>,
+        evidence -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    derived_settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
@@ -225,6 +321,10 @@ diesel::joinable!(entrustments -> memoranda (memorandum_id));
 diesel::joinable!(entrustment_categories -> entrustments (entrustment_id));
 diesel::joinable!(entrustment_categories -> data_categories (category_code));
 diesel::joinable!(sub_consignments -> entrustments (entrustment_id));
+diesel::joinable!(certifications -> consignees (consignee_id));
+diesel::joinable!(reviews -> consignees (consignee_id));
+diesel::joinable!(review_documents -> reviews (review_id));
+diesel::joinable!(findings -> reviews (review_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
@@ -239,5 +339,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_categories,
     entrustments,
     entrustment_categories,
-    sub_consignments
+    sub_consignments,
+    review_checklist_items,
+    certifications,
+    reviews,
+    review_documents,
+    findings,
+    derived_settings
 );

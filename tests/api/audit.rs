@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::fixtures::{approved_consignee, create_consignee};
+use crate::helpers::fixtures::{approved_consignee, consignee_in_status, create_consignee};
 use crate::helpers::{problem, spawn_app, TestApp};
 
 async fn events(app: &TestApp, query: &str) -> Vec<Value> {
@@ -173,7 +173,7 @@ async fn redaction_erases_personal_data_and_the_chain_still_verifies() {
 #[tokio::test]
 async fn events_are_filtered_paged_and_exported() {
     let app = spawn_app().await;
-    let a = approved_consignee(&app, "Filter A KK").await;
+    let a = consignee_in_status(&app, "Filter A KK", "rejected").await;
     create_consignee(&app, "Filter B KK").await;
     assert_eq!(events(&app, "").await.len(), 3);
     assert_eq!(events(&app, "action=consignee.created").await.len(), 2);
@@ -211,7 +211,7 @@ async fn a_consignee_history_holds_its_own_events_and_the_trail_outlives_deletio
     let (status, page) = app.get_json(&format!("/api/v1/consignees/{}/history", mine["id"].as_str().unwrap())).await;
     assert_eq!(status, 200);
     let actions: Vec<&str> = page["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["consignee.created", "consignee.status_changed"]);
+    assert_eq!(actions, ["consignee.created", "review.created", "review.completed", "consignee.status_changed"]);
     let other_id = other["id"].as_str().unwrap();
     app.request(Method::DELETE, &format!("/api/v1/consignees/{other_id}"), "procurement").send().await.unwrap();
     let gone = app.request(Method::GET, &format!("/api/v1/consignees/{other_id}/history"), "admin");

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::fixtures::{
-    consignee_body, consignee_in_status, corporate_number, create_consignee, create_consignee_from,
+    completed_review, consignee_body, consignee_in_status, corporate_number, create_consignee, create_consignee_from,
 };
 use crate::helpers::{error_fields, json, problem, spawn_app, spawn_app_with};
 
@@ -358,6 +358,7 @@ async fn a_stale_if_match_on_delete_or_status_change_is_412_and_changes_nothing(
     problem(status, 412).await;
     let (code, now) = app.get_json(&path).await;
     assert_eq!((code, now["status"].as_str(), now["version"].as_i64()), (200, Some("candidate"), Some(2)));
+    completed_review(&app, created["id"].as_str().unwrap(), "selection", "satisfactory").await;
     let approve = app
         .request(Method::POST, &format!("{path}/status"), "privacy_officer")
         .header("if-match", "\"1\", \"2\"")

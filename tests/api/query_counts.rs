@@ -22,6 +22,15 @@ async fn add_consignees(app: &TestApp, from: usize, to: usize) {
             let (status, _) =
                 app.post_json(&path, "procurement", &sub_consignment_body("配送", &["contact_details"])).await;
             assert_eq!(status, 201);
+            let reviews = format!("/api/v1/consignees/{}/reviews", entrustment["consignee_id"].as_str().unwrap());
+            let (_, page) = app.get_json(&reviews).await;
+            let review = page["items"][0]["id"].as_str().unwrap().to_owned();
+            let finding = json!({"severity": "low", "description": "件数", "due_on": "2026-01-31"});
+            let path = format!("/api/v1/reviews/{review}/findings");
+            assert_eq!(app.post_json(&path, "privacy_officer", &finding).await.0, 201);
+            let certification = json!({"scheme": "privacy_mark", "issuer": "JIPDEC", "issued_on": "2025-04-01"});
+            let path = format!("/api/v1/consignees/{}/certifications", entrustment["consignee_id"].as_str().unwrap());
+            assert_eq!(app.post_json(&path, "procurement", &certification).await.0, 201);
         } else {
             let consignee = create_consignee(app, &format!("件数{i}株式会社")).await;
             create_memorandum(app, consignee["id"].as_str().unwrap(), &json!({"title": "draft"})).await;
@@ -38,6 +47,10 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
         "/api/v1/memoranda?limit=200",
         "/api/v1/clause-templates?limit=200",
         "/api/v1/entrustments?limit=200",
+        "/api/v1/reviews?limit=200",
+        "/api/v1/reviews/due?within=3650d&limit=200",
+        "/api/v1/findings?limit=200",
+        "/api/v1/certifications?limit=200",
         "/api/v1/data-categories/customer_records/holders?include_ended=true&include_children=true&limit=200",
     ];
     add_consignees(&app, 0, 2).await;
@@ -50,6 +63,7 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
         assert_eq!(queries_for(&app, path).await, few, "{path}: {few} queries for 2 rows");
     }
     // The consignee page, its consignees' memoranda, the required clauses, their entrustments
-    // holding data and those entrustments' categories, plus the pool's connection check.
-    assert_eq!(queries_for(&app, paths[0]).await, 6);
+    // holding data, those entrustments' categories and their open findings, plus the pool's
+    // connection check.
+    assert_eq!(queries_for(&app, paths[0]).await, 7);
 }

@@ -8,8 +8,9 @@ use serde_json::Value;
 use consignee_registry::openapi;
 
 use crate::helpers::fixtures::{
-    approved_consignee_with_memorandum, create_consignee, create_memorandum, end_entrustment, entrusted_consignee,
-    memorandum_body, pdf, ready_memorandum, signed_memorandum_from, sub_consignment_body,
+    all_answers, approved_consignee_with_memorandum, completed_review, create_consignee, create_memorandum,
+    end_entrustment, entrusted_consignee, memorandum_body, open_review, pdf, ready_memorandum, signed_memorandum_from,
+    sub_consignment_body,
 };
 use crate::helpers::{spawn_app, token, TestApp};
 
@@ -78,7 +79,47 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/entrustments/{id}/deletion-certificate", "viewer", ""),
     ("GET", "/api/v1/sub-consignments/{id}", "viewer", ""),
     ("PATCH", "/api/v1/sub-consignments/{id}", "procurement", r#"{"purpose": "matrix"}"#),
+    ("GET", "/api/v1/review-checklist-items", "viewer", ""),
+    (
+        "POST",
+        "/api/v1/review-checklist-items",
+        "admin",
+        r#"{"code": "matrix_item", "category": "technical", "text": "matrix"}"#,
+    ),
+    ("GET", "/api/v1/review-checklist-items/{code}", "viewer", ""),
+    ("PATCH", "/api/v1/review-checklist-items/{code}", "admin", r#"{"text": "matrix"}"#),
+    (
+        "POST",
+        "/api/v1/consignees/{id}/reviews",
+        "privacy_officer",
+        r#"{"kind": "selection", "method": "questionnaire"}"#,
+    ),
+    ("GET", "/api/v1/consignees/{id}/reviews", "viewer", ""),
+    ("GET", "/api/v1/reviews", "viewer", ""),
+    ("GET", "/api/v1/reviews/due", "viewer", ""),
+    ("GET", "/api/v1/reviews/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/reviews/{id}", "privacy_officer", r#"{"summary": "matrix"}"#),
+    ("POST", "/api/v1/reviews/{id}/complete", "privacy_officer", COMPLETION),
+    ("POST", "/api/v1/reviews/{id}/documents", "privacy_officer", "%PDF-1.7\n%%EOF\n"),
+    ("GET", "/api/v1/reviews/{id}/documents/{sha256}", "viewer", ""),
+    ("POST", "/api/v1/reviews/{id}/findings", "privacy_officer", r#"{"severity": "low", "description": "matrix"}"#),
+    ("GET", "/api/v1/reviews/{id}/findings", "viewer", ""),
+    ("GET", "/api/v1/findings", "viewer", ""),
+    ("GET", "/api/v1/findings/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/findings/{id}", "privacy_officer", r#"{"description": "matrix"}"#),
+    ("POST", "/api/v1/consignees/{id}/certifications", "procurement", CERTIFICATION),
+    ("GET", "/api/v1/consignees/{id}/certifications", "viewer", ""),
+    ("GET", "/api/v1/certifications", "viewer", ""),
+    ("GET", "/api/v1/certifications/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/certifications/{id}", "procurement", r#"{"scope": "matrix"}"#),
+    ("PUT", "/api/v1/certifications/{id}/document", "procurement", "%PDF-1.7\n%%EOF\n"),
+    ("GET", "/api/v1/certifications/{id}/document", "viewer", ""),
 ];
+
+/// The review's answers are set beforehand (the checklist may have grown during the run).
+const COMPLETION: &str = r#"{"outcome": "satisfactory"}"#;
+const CERTIFICATION: &str =
+    r#"{"scheme": "privacy_mark", "issuer": "JIPDEC", "issued_on": "2025-04-01", "expires_on": "2027-03-31"}"#;
 
 /// `{memorandum}` is replaced by the memorandum of the consignee the call targets.
 const ENTRUSTMENT: &str = r#"{"memorandum_id": "{memorandum}", "categories": ["contact_details"], "purpose": "matrix", "started_on": "2025-04-01"}"#;
@@ -139,12 +180,70 @@ async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
             app.post_json(&format!("/api/v1/entrustments/{entrustment}/sub-consignments"), "procurement", &sub).await;
         return (path.replace("{id}", created["id"].as_str().unwrap()), String::new());
     }
+    if let Some(url) = supervision_target(app, method, path).await {
+        return (url, String::new());
+    }
     if path == "/api/v1/consignees/{id}/entrustments" && method == "POST" {
         let (consignee, memorandum) = approved_consignee_with_memorandum(app, &format!("Matrix {path}")).await;
         let url = path.replace("{id}", consignee["id"].as_str().unwrap());
         return (url, memorandum["id"].as_str().unwrap().to_owned());
     }
     (target_of_register(app, method, path).await, String::new())
+}
+
+/// A review (open, or with a document to download), its finding, a certification (with a
+/// document to download), a checklist item, or a candidate ready for approval.
+async fn supervision_target(app: &TestApp, method: &str, path: &str) -> Option<String> {
+    if path.starts_with("/api/v1/review-checklist-items/") {
+        return Some(path.replace("{code}", "encryption"));
+    }
+    let supervised =
+        ["/api/v1/reviews/{", "/api/v1/findings/{", "/api/v1/certifications/{", "/api/v1/consignees/{id}/status"];
+    if !supervised.iter().any(|start| path.starts_with(start)) {
+        return None;
+    }
+    let consignee = create_consignee(app, &format!("Matrix {path}")).await;
+    let consignee_id = consignee["id"].as_str().unwrap();
+    if path.ends_with("/status") {
+        completed_review(app, consignee_id, "selection", "satisfactory").await;
+        return Some(path.replace("{id}", consignee_id));
+    }
+    if path.starts_with("/api/v1/certifications/") {
+        let url = format!("/api/v1/consignees/{consignee_id}/certifications");
+        let (_, created) = app.post_json(&url, "procurement", &serde_json::from_str(CERTIFICATION).unwrap()).await;
+        let id = created["id"].as_str().unwrap();
+        if method == "GET" && path.ends_with("/document") {
+            upload_pdf_to(app, Method::PUT, &format!("/api/v1/certifications/{id}/document")).await;
+        }
+        return Some(path.replace("{id}", id));
+    }
+    let review = open_review(app, consignee_id, "periodic").await;
+    let review_id = review["id"].as_str().unwrap();
+    if path.starts_with("/api/v1/findings/") {
+        let body = serde_json::json!({"severity": "low", "description": "matrix"});
+        let (_, finding) =
+            app.post_json(&format!("/api/v1/reviews/{review_id}/findings"), "privacy_officer", &body).await;
+        return Some(path.replace("{id}", finding["id"].as_str().unwrap()));
+    }
+    if path.ends_with("/complete") {
+        let answers = serde_json::json!({"answers": all_answers(app).await});
+        let (status, _) = app.patch_json(&format!("/api/v1/reviews/{review_id}"), "privacy_officer", &answers).await;
+        assert_eq!(status, 200);
+    }
+    let mut url = path.replace("{id}", review_id);
+    if path.ends_with("{sha256}") {
+        let document = upload_pdf_to(app, Method::POST, &format!("/api/v1/reviews/{review_id}/documents")).await;
+        url = url.replace("{sha256}", document["sha256"].as_str().unwrap());
+    }
+    Some(url)
+}
+
+/// Uploads a small PDF to `url` as the privacy officer; panics unless 200.
+async fn upload_pdf_to(app: &TestApp, method: Method, url: &str) -> Value {
+    let uploaded = app.request(method, url, "privacy_officer").header("content-type", "application/pdf").body(pdf(200));
+    let response = uploaded.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
 }
 
 /// A fresh consignee, the seq of its creation event, a checkpoint or a memorandum.
@@ -186,7 +285,8 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
             let call = |(url, memorandum): (String, String), bearer: Option<String>| {
                 let mut request = app.client.request(method.clone(), format!("{}{url}", app.address));
                 if !body.is_empty() {
-                    let pdf = path.ends_with("/document") || path.ends_with("/deletion-certificate");
+                    let pdf =
+                        ["/document", "/documents", "/deletion-certificate"].iter().any(|end| path.ends_with(end));
                     let content_type = if pdf { "application/pdf" } else { "application/json" };
                     request =
                         request.header("content-type", content_type).body(body.replace("{memorandum}", &memorandum));

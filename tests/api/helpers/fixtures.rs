@@ -38,8 +38,49 @@ pub async fn create_consignee(app: &TestApp, legal_name: &str) -> Value {
     create_consignee_from(app, &consignee_body(legal_name)).await
 }
 
-/// Moves a consignee to `status` as the privacy officer; panics unless 200.
+/// Answers to every active checklist item: `yes` to each.
+pub async fn all_answers(app: &TestApp) -> Value {
+    let (status, page) = app.get_json("/api/v1/review-checklist-items?retired=false&limit=200").await;
+    assert_eq!(status, 200, "checklist: {page}");
+    let answers: Vec<Value> =
+        page["items"].as_array().unwrap().iter().map(|i| json!({"item": i["code"], "answer": "yes"})).collect();
+    Value::Array(answers)
+}
+
+/// Creates an open review of `kind` of consignee `id` as the privacy officer; panics unless 201.
+pub async fn open_review(app: &TestApp, id: &str, kind: &str) -> Value {
+    let body = json!({"kind": kind, "method": "questionnaire", "scheduled_for": "2026-04-10"});
+    let (status, review) = app.post_json(&format!("/api/v1/consignees/{id}/reviews"), "privacy_officer", &body).await;
+    assert_eq!(status, 201, "review create failed: {review}");
+    review
+}
+
+/// Completes review `id` with `outcome` (every item answered, performed on `performed_on` or today).
+pub async fn complete_review(app: &TestApp, id: &str, outcome: &str, performed_on: Option<&str>) -> Value {
+    let mut body = json!({"outcome": outcome, "answers": all_answers(app).await});
+    if let Some(day) = performed_on {
+        body["performed_on"] = json!(day);
+    }
+    let (status, review) = app.post_json(&format!("/api/v1/reviews/{id}/complete"), "privacy_officer", &body).await;
+    assert_eq!(status, 200, "review completion failed: {review}");
+    review
+}
+
+/// A completed review of `kind` with `outcome` of consignee `id`.
+pub async fn completed_review(app: &TestApp, id: &str, kind: &str, outcome: &str) -> Value {
+    let review = open_review(app, id, kind).await;
+    complete_review(app, review["id"].as_str().unwrap(), outcome, None).await
+}
+
+/// Moves a consignee to `status` as the privacy officer; panics unless 200. An approval is
+/// preceded by the passing review it needs (a selection review for a candidate, an ad-hoc review
+/// after a suspension).
 pub async fn set_status(app: &TestApp, id: &str, status: &str) -> Value {
+    if status == "approved" {
+        let (_, current) = app.get_json(&format!("/api/v1/consignees/{id}")).await;
+        let kind = if current["status"] == "candidate" { "selection" } else { "ad_hoc" };
+        completed_review(app, id, kind, "satisfactory").await;
+    }
     let path = format!("/api/v1/consignees/{id}/status");
     let body = json!({"status": status, "reason": format!("test moves it to {status}")});
     let (code, changed) = app.post_json(&path, "privacy_officer", &body).await;

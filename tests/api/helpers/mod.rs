@@ -84,6 +84,9 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         audit_signing_key_file,
         audit_checkpoint_interval: Duration::ZERO,
         time_zone: chrono_tz::Asia::Tokyo,
+        review_months_high: 6,
+        review_months_medium: 12,
+        review_months_low: 24,
     }
 }
 

@@ -1,0 +1,10 @@
+DROP INDEX consignees_review_due_idx;
+ALTER TABLE consignees DROP COLUMN next_review_due;
+ALTER TABLE consignees DROP COLUMN last_reviewed_on;
+ALTER TABLE consignees DROP COLUMN approved_on;
+DROP TABLE derived_settings;
+DROP TABLE findings;
+DROP TABLE review_documents;
+DROP TABLE reviews;
+DROP TABLE certifications;
+DROP TABLE review_checklist_items;
