@@ -3,8 +3,10 @@
 
 mod helpers;
 
+mod approval_gate;
 mod audit;
 mod auth;
+mod certifications;
 mod checkpoints;
 mod clause_templates;
 mod consignees;
@@ -15,6 +17,7 @@ mod documents;
 mod entrustments;
 mod exports;
 mod failures;
+mod findings;
 mod health;
 mod holders;
 mod memoranda;
@@ -22,6 +25,8 @@ mod memoranda_dates;
 mod migrations;
 mod openapi;
 mod query_counts;
+mod review_schedule;
+mod reviews;
 mod role_matrix;
 mod security;
 mod status;
