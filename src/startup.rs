@@ -70,7 +70,7 @@ impl Application {
         let embedded = !db.backend().is_postgres();
         let keys = KeyMaterial::load(&settings, embedded)?;
         let checkpointer = open_checkpointer(&settings, &db, &clock).await?;
-        crate::reviews::schedule::reconcile(&db, settings.review_intervals()).await?;
+        crate::reviews::schedule::reconcile(&db, settings.review_intervals(), settings.time_zone).await?;
         let auth = web::Data::new(Auth {
             verifier: Verifier::new(keys, &settings),
             revocations: Revocations::new(db.clone(), Duration::from_secs(settings.revocation_cache_secs)),

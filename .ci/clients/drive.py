@@ -1,6 +1,6 @@
 """Drives the generated Python client through create -> get -> list -> update of a consignee,
 then records its memorandum: create with every required clause, upload the signed PDF, sign,
-download it back; approves it, entrusts contact details and asks who holds them -- as a contract
+download it back; passes a selection review over the whole checklist and approves it, entrusts contact details and asks who holds them -- as a contract
 system's developers would on day one. Run by .ci/clients/run.sh.
 Env: BASE_URL (http://127.0.0.1:PORT), TOKEN (admin bearer token)."""
 
@@ -21,6 +21,7 @@ from consignee_registry_client.api.consignees import (
 from consignee_registry_client.api.clause_templates import list_clause_templates
 from consignee_registry_client.api.data_categories import list_category_holders
 from consignee_registry_client.api.entrustments import create_entrustment
+from consignee_registry_client.api.reviews import complete_review, create_review, list_review_checklist_items
 from consignee_registry_client.api.memoranda import (
     create_memorandum,
     download_memorandum_document,
@@ -28,6 +29,8 @@ from consignee_registry_client.api.memoranda import (
     upload_memorandum_document,
 )
 from consignee_registry_client.models import (
+    AnswerValue,
+    ChecklistAnswer,
     ClauseEntry,
     Consignee,
     ConsigneeInput,
@@ -43,6 +46,13 @@ from consignee_registry_client.models import (
     MemorandumInput,
     MemorandumStatus,
     Party,
+    Review,
+    ReviewCompletion,
+    ReviewInput,
+    ReviewKind,
+    ReviewMethod,
+    ReviewOutcome,
+    ReviewStatus,
     RiskTier,
     Signatory,
     StatusChange,
@@ -135,10 +145,22 @@ with client:
     assert [m.id for m in holder.memoranda_summary.in_force] == [memo.id], holder.memoranda_summary
     print(f"ok download: 200 same {len(pdf)} bytes; consignee shows it in force")
 
+    # A selection review answering every active checklist item, completed satisfactory: approval needs it.
+    items = expect(list_review_checklist_items.sync_detailed(client=client, retired=False, limit=200), HTTPStatus.OK)
+    plan = ReviewInput(kind=ReviewKind.SELECTION, method=ReviewMethod.QUESTIONNAIRE)
+    review = expect(create_review.sync_detailed(created.id, client=client, body=plan), HTTPStatus.CREATED)
+    assert type(review) is Review and review.status == ReviewStatus.OPEN, review
+    answers = [ChecklistAnswer(item=i.code, answer=AnswerValue.YES) for i in items.items]
+    verdict = ReviewCompletion(outcome=ReviewOutcome.SATISFACTORY, answers=answers)
+    done = expect(complete_review.sync_detailed(review.id, client=client, body=verdict), HTTPStatus.OK)
+    assert done.status == ReviewStatus.COMPLETED and done.outcome == ReviewOutcome.SATISFACTORY, done
+    print(f"ok review: 201 then 200 completed {done.outcome.value} with {len(answers)} answers")
+
     # Approve the consignee, entrust contact details to it, and ask who holds contact details.
     change = StatusChange(status=ConsigneeStatus.APPROVED, reason="selection assessment passed")
     approved = expect(change_consignee_status.sync_detailed(created.id, client=client, body=change), HTTPStatus.OK)
     assert approved.status == ConsigneeStatus.APPROVED and not approved.warnings, approved
+    assert approved.last_reviewed_on == done.performed_on and approved.next_review_due > done.performed_on, approved
     entrust = EntrustmentInput(
         memorandum_id=memo.id,
         categories=["contact_details"],

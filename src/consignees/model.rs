@@ -130,6 +130,7 @@ impl ConsigneeRow {
         let mut view = serde_json::to_value(self.input()?).map_err(ApiError::internal)?;
         view["status"] = self.status.clone().into();
         view["status_reason"] = self.status_reason.clone().into();
+        view["approved_on"] = self.approved_on.map(|d| d.to_string()).into();
         Ok(view)
     }
 }

@@ -22,7 +22,10 @@ pub struct Derived {
     pub categories_held: Vec<String>,
     /// Whether any is sensitive.
     pub holds_sensitive: bool,
-    /// The next review's due date (cached in the row, moved by reviews without a new version).
+    /// The last review's date and the next one's due date (cached in the row, moved by reviews
+    /// without a new version).
+    pub last_reviewed_on: Option<NaiveDate>,
+    /// See `last_reviewed_on`.
     pub next_review_due: Option<NaiveDate>,
     /// Whether it has passed.
     pub review_overdue: bool,
@@ -47,6 +50,7 @@ pub fn present(
                 memoranda_summary: summaries.remove(&row.id).unwrap_or_default(),
                 categories_held: held.categories,
                 holds_sensitive: held.sensitive,
+                last_reviewed_on: row.last_reviewed_on,
                 next_review_due: row.next_review_due,
                 review_overdue: row.next_review_due.is_some_and(|due| due < today),
                 open_findings: findings.remove(&row.id).unwrap_or_default(),

@@ -14,7 +14,7 @@ use crate::http::patch::{self, double_option, non_null, non_null_trimmed};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "resolved", "resolved_on": "2026-06-20", "evidence": ["暗号化設定の画面写し"]}))]
 pub struct FindingPatch {
-    /// Another review of the same consignee.
+    /// Another open review of the same consignee (a completed review keeps its findings).
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub review_id: Option<Uuid>,

@@ -37,8 +37,9 @@ pub fn normalized(mut input: FindingInput) -> FindingInput {
     input
 }
 
-/// 422 naming each field that breaks a rule: `resolved` needs `resolved_on` (not in the future),
-/// `accepted_risk` needs `risk_justification`, and neither field belongs to another status.
+/// 422 naming each field that breaks a rule: `action_planned` needs `corrective_action`,
+/// `resolved` needs `resolved_on` (not in the future), `accepted_risk` needs
+/// `risk_justification`, and neither of the last two belongs to another status.
 pub fn check(input: &FindingInput, today: NaiveDate) -> Result<(), ApiError> {
     validation::check(input)?;
     let mut errors = Vec::new();
@@ -60,6 +61,9 @@ pub fn check(input: &FindingInput, today: NaiveDate) -> Result<(), ApiError> {
             "not_allowed",
             "only a finding whose risk is accepted has it",
         )),
+    }
+    if input.status == ActionPlanned && input.corrective_action.is_none() {
+        errors.push(FieldError::new("corrective_action", "required", "say what action is planned"));
     }
     if input.evidence.iter().any(|e| !(1..=500).contains(&e.chars().count())) {
         errors.push(FieldError::new("evidence", "length", "each reference has 1 to 500 characters"));

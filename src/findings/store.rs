@@ -69,12 +69,21 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<FindingRow, ApiError> {
     f::table.find(id).first(conn).optional()?.ok_or_else(|| ApiError::NotFound(format!("no finding {id}")))
 }
 
-/// 422 unless `review_id` names a review of the finding's consignee.
+/// 422 unless `review_id` names an open review of the finding's consignee; 409 when the finding
+/// belongs to a completed review (its findings stay with it: approval was judged on them).
 fn check_review(conn: &mut DbConnection, row: &FindingRow, review_id: &str) -> Result<(), ApiError> {
+    if review_id == row.review_id {
+        return Ok(());
+    }
     let review = crate::reviews::store::get(conn, review_id)
         .map_err(|_| ApiError::invalid("review_id", "unknown", &format!("no review {review_id}")))?;
     if review.consignee_id != row.consignee_id {
         return Err(ApiError::invalid("review_id", "other_consignee", "the review is of another consignee"));
+    }
+    if review.completed() || crate::reviews::store::get(conn, &row.review_id)?.completed() {
+        return Err(ApiError::Conflict(
+            "a finding moves only between open reviews; a completed review keeps its findings".to_owned(),
+        ));
     }
     Ok(())
 }

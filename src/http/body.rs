@@ -27,7 +27,8 @@ pub async fn json<T: DeserializeOwned>(
     parse(&bytes)
 }
 
-fn check_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiError> {
+/// 415 unless the body's declared media type is one of `accepted`.
+pub fn check_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiError> {
     let essence = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -39,7 +40,8 @@ fn check_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiErr
     }
 }
 
-async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+/// Reads the whole body (413 over the limit), leaving its parsing to the caller.
+pub async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
     let limit = req.app_data::<BodyLimit>().map_or(1 << 20, |l| l.0);
     let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
     let declared =

@@ -1,12 +1,13 @@
-//! Refuses query parameters an operation does not document (400), so a misspelt filter
-//! never silently returns everything.
+//! Refuses methods a documented path does not have (405) and query parameters an operation does
+//! not document (400), so a misspelt filter never silently returns everything.
 
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use futures_util::future::{ready, Either, Ready};
 
 use super::route_table::RouteTable;
 
-/// Calls `srv` unless the query names an undocumented parameter or holds a NUL character.
+/// Calls `srv` unless the method is not documented for the path (405), or the query names an
+/// undocumented parameter or holds a NUL character (400).
 pub fn refuse_undocumented_query<S>(
     table: &RouteTable,
     req: ServiceRequest,
@@ -15,7 +16,8 @@ pub fn refuse_undocumented_query<S>(
 where
     S: Service<ServiceRequest, Response = ServiceResponse, Error = actix_web::Error>,
 {
-    match table.check_query(req.method().as_str(), req.path(), req.query_string()) {
+    let (method, path) = (req.method().as_str(), req.path());
+    match table.check_method(method, path).and_then(|()| table.check_query(method, path, req.query_string())) {
         Ok(()) => Either::Left(srv.call(req)),
         Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
     }

@@ -50,9 +50,23 @@ impl RouteTable {
         Self { routes }
     }
 
+    /// The template matching `path`, a literal segment winning over a parameter
+    /// (`/reviews/due` over `/reviews/{id}`).
     fn find(&self, path: &str) -> Option<&Route> {
         let parts = segments(path);
-        self.routes.iter().find(|route| matches(&route.segments, &parts))
+        let literals = |route: &Route| route.segments.iter().filter(|s| !s.starts_with('{')).count();
+        self.routes.iter().filter(|route| matches(&route.segments, &parts)).max_by_key(|route| literals(route))
+    }
+
+    /// A 405 naming the allowed methods when `path` is documented but `method` is not, so a
+    /// literal path never falls through to a parameter path's handler.
+    pub fn check_method(&self, method: &str, path: &str) -> Result<(), ApiError> {
+        let Some(route) = self.find(path) else { return Ok(()) };
+        let get = route.methods.contains_key("GET");
+        if route.methods.contains_key(method) || (method == "HEAD" && get) || method == "OPTIONS" {
+            return Ok(());
+        }
+        Err(ApiError::MethodNotAllowed(self.allowed(path).unwrap_or_default()))
     }
 
     /// Methods allowed on `path` (HEAD wherever GET is), if some template matches it.

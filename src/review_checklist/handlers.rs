@@ -91,7 +91,8 @@ pub async fn get(
 
 /// Change or retire a checklist item.
 ///
-/// `retired: true` stops requiring an answer to it in reviews completed from now on.
+/// `retired: true` stops requiring an answer to it in reviews completed from now on. Its text
+/// and category can change only until a review answers it.
 #[utoipa::path(
     tag = "reviews",
     operation_id = "update_review_checklist_item",
@@ -102,6 +103,7 @@ pub async fn get(
     )),
     responses(
         (status = 200, description = "The changed item", body = ChecklistItem, headers(("ETag" = String, description = "Version tag"))),
+        (status = 409, description = "Reviews have answered the item; its text and category stay", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/review-checklist-items/{code}")]

@@ -99,7 +99,8 @@ pub fn get(conn: &mut DbConnection, code: &str) -> Result<ChecklistItemRow, ApiE
     find(conn, code)?.ok_or_else(|| ApiError::NotFound(format!("no checklist item {code}")))
 }
 
-/// Changes an item's category, text or retirement at `expected` version.
+/// Changes an item's category, text or retirement at `expected` version; what an item asks
+/// cannot change once a review has answered it (409: retire it and add a new one).
 pub fn update(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -110,6 +111,13 @@ pub fn update(
 ) -> Result<ChecklistItemRow, ApiError> {
     let mut row = get(conn, code)?;
     check_version(&expected, row.version)?;
+    let reworded = patch.text.as_ref().is_some_and(|t| *t != row.text)
+        || patch.category.is_some_and(|c| c.as_str() != row.category);
+    if reworded && answered(conn, code)? {
+        return Err(ApiError::Conflict(format!(
+            "reviews have answered checklist item {code}; retire it and add a new item instead of changing what it asks"
+        )));
+    }
     let before = row.audit_view();
     if let Some(category) = patch.category {
         row.category = category.as_str().to_owned();
@@ -129,6 +137,14 @@ pub fn update(
     }
     record(conn, caller, at, code, "updated", audit::diff(&before, &row.audit_view()))?;
     Ok(row)
+}
+
+/// Whether any review has answered the item (answers are stored as compact JSON).
+fn answered(conn: &mut DbConnection, code: &str) -> Result<bool, ApiError> {
+    use crate::db::schema::reviews as r;
+    let pattern = crate::domain::search::like_pattern(&format!("\"item\":\"{code}\""));
+    let count: i64 = r::table.filter(r::answers.like(pattern).escape('\\')).count().get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// Up to `limit` items after the cursor code, in code order.

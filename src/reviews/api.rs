@@ -274,13 +274,16 @@ pub struct ReviewQuery {
 pub struct DueQuery {
     /// Due within this many days from today, as `30d` (default `30d`, at most `3650d`);
     /// overdue reviews are always listed.
-    #[param(pattern = "^[0-9]{1,4}d$")]
+    #[param(pattern = "^([0-9]{1,3}|[0-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)d$")]
     pub within: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page: the last item's `next_review_due` and consignee id,
     /// as `2026-11-30_01a21e05-…`.
+    #[param(
+        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 

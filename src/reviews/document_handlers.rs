@@ -10,7 +10,7 @@ use crate::documents::api::{Document, DocumentBytes, UploadQuery};
 use crate::documents::endpoint;
 use crate::documents::receive::Received;
 use crate::error::{ApiError, Problem};
-use crate::http::conditional::IfNoneMatch;
+use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::state::AppState;
 
 /// Add an evidence document to a review.
@@ -21,7 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "reviews",
     operation_id = "upload_review_document",
-    params(("id" = Uuid, Path, description = "Review id"), UploadQuery),
+    params(("id" = Uuid, Path, description = "Review id"), UploadQuery, IfMatch),
     request_body(description = "The document's bytes", content(
         (DocumentBytes = "application/pdf"),
         (DocumentBytes = "image/png"),
@@ -47,13 +47,12 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Supervise)?;
+    let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
-    let probe = id.clone();
-    let admit = move |c: &mut DbConnection| match store::get(c, &probe)?.completed() {
-        true => Err(ApiError::Conflict(format!("review {probe} is completed; its record is frozen"))),
-        false => Ok(()),
-    };
-    let keep = move |c: &mut DbConnection, received: &Received| store::add_document(c, &caller, at, &id, received);
+    let (probe, expected_now) = (id.clone(), expected.clone());
+    let admit = move |c: &mut DbConnection| store::check_document_allowed(&store::get(c, &probe)?, &expected_now);
+    let keep =
+        move |c: &mut DbConnection, received: &Received| store::add_document(c, &caller, at, &id, expected, received);
     endpoint::upload(&req, &state, query.into_inner(), payload, admit, keep).await
 }
 

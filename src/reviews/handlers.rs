@@ -255,13 +255,15 @@ pub async fn complete(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Supervise)?;
-    let raw: serde_json::Value = body::json(&req, payload, body::JSON).await?;
+    // Completing twice is 409 whatever the body: its media type and JSON are judged after that.
+    let media = body::check_content_type(&req, body::JSON);
+    let raw = body::read_limited(&req, payload).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
     let review = state
         .db
         .write(move |c| {
-            let row = store::complete(c, &caller, at, supervision, &id, expected, &raw)?;
+            let row = store::complete(c, &caller, at, supervision, &id, expected, (media, &raw))?;
             store::present_one(c, row)
         })
         .await?;

@@ -92,8 +92,10 @@ pub fn refresh(conn: &mut DbConnection, consignee_id: &str, intervals: ReviewInt
 const SETTING: &str = "review_intervals";
 
 /// At startup: when the intervals differ from those the stored due dates were computed with (or
-/// none were recorded yet), recomputes every consignee's due date, in one transaction.
-pub async fn reconcile(db: &Db, intervals: ReviewIntervals) -> Result<(), String> {
+/// none were recorded yet), recomputes every consignee's due date, in one transaction. A
+/// supervised consignee approved before approvals were dated gets the day of its last status
+/// change (in the business time zone) as its approval day.
+pub async fn reconcile(db: &Db, intervals: ReviewIntervals, tz: chrono_tz::Tz) -> Result<(), String> {
     let wanted = serde_json::to_string(&intervals).map_err(|e| e.to_string())?;
     db.write(move |conn| {
         let stored: Option<String> = s::table.find(SETTING).select(s::value).first(conn).optional()?;
@@ -103,10 +105,18 @@ pub async fn reconcile(db: &Db, intervals: ReviewIntervals) -> Result<(), String
         let rows: Vec<ConsigneeRow> = c::table.load(conn)?;
         let mut changed = 0;
         for mut row in rows {
-            let before = row.next_review_due;
+            let before = (row.approved_on, row.next_review_due);
+            if row.approved_on.is_none()
+                && matches!(row.status()?, ConsigneeStatus::Approved | ConsigneeStatus::Suspended)
+            {
+                let changed_at = row.status_changed_at.unwrap_or(row.created_at);
+                row.approved_on = Some(changed_at.and_utc().with_timezone(&tz).date_naive());
+            }
             apply(&mut row, intervals)?;
-            if row.next_review_due != before {
-                diesel::update(c::table.find(&row.id)).set(c::next_review_due.eq(row.next_review_due)).execute(conn)?;
+            if (row.approved_on, row.next_review_due) != before {
+                diesel::update(c::table.find(&row.id))
+                    .set((c::approved_on.eq(row.approved_on), c::next_review_due.eq(row.next_review_due)))
+                    .execute(conn)?;
                 changed += 1;
             }
         }

@@ -123,8 +123,9 @@ pub fn update(
     Ok(row)
 }
 
-/// Completes an open review: 409 when already completed (before the body is looked at), then
-/// the body's fields, every active checklist item answered; moves the consignee's schedule.
+/// Completes an open review: 409 when already completed (before the body's media type and
+/// content are looked at), then the body (415, 400, 422), every active checklist item answered;
+/// moves the consignee's schedule.
 pub fn complete(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -132,11 +133,12 @@ pub fn complete(
     supervision: Supervision,
     id: &str,
     expected: Expected,
-    body: &serde_json::Value,
+    (media, body): (Result<(), ApiError>, &[u8]),
 ) -> Result<ReviewRow, ApiError> {
     let mut row = get(conn, id)?;
     frozen(&row)?;
-    let completion: ReviewCompletion = crate::http::body::parse(body.to_string().as_bytes())?;
+    media?;
+    let completion: ReviewCompletion = crate::http::body::parse(body)?;
     crate::validation::check(&completion)?;
     check_version(&expected, row.version)?;
     let answers = match completion.answers {
@@ -190,6 +192,12 @@ pub fn list(
     Ok(select.order(r::id.asc()).limit(limit).load(conn)?)
 }
 
+/// 409 once the review is completed, 412 when `expected` names another version.
+pub fn check_document_allowed(row: &ReviewRow, expected: &Expected) -> Result<(), ApiError> {
+    frozen(row)?;
+    check_version(expected, row.version)
+}
+
 /// Adds an evidence document to an open review (409 once completed); the same bytes uploaded
 /// again answer the document already attached.
 pub fn add_document(
@@ -197,10 +205,11 @@ pub fn add_document(
     caller: &Caller,
     at: DateTime<Utc>,
     id: &str,
+    expected: Expected,
     received: &Received,
 ) -> Result<DocumentRow, ApiError> {
     let mut row = get(conn, id)?;
-    frozen(&row)?;
+    check_document_allowed(&row, &expected)?;
     if let Some(existing) = document_by_sha256(conn, id, &received.sha256)? {
         return Ok(existing);
     }

@@ -48,6 +48,7 @@ async fn a_finding_moves_to_closure_and_each_status_needs_its_fields() {
         (json!({"status": "accepted_risk", "risk_justification": "   "}), "risk_justification"),
         (json!({"resolved_on": "2026-11-01"}), "resolved_on"),
         (json!({"severity": "fatal"}), "severity"),
+        (json!({"status": "action_planned"}), "corrective_action"),
     ];
     for (body, field) in cases {
         let (status, refused) = app.patch_json(&path, "privacy_officer", &body).await;
@@ -85,6 +86,14 @@ async fn a_finding_stays_with_reviews_of_its_own_consignee() {
     let other = create_consignee(&app, "別会社株式会社").await;
     let review = open_review(&app, id(&mine), "selection").await;
     let follow_up = open_review(&app, id(&mine), "ad_hoc").await;
+    let done = crate::helpers::fixtures::completed_review(&app, id(&mine), "periodic", "needs_improvement").await;
+    let kept =
+        add_finding(&app, id(&done), json!({"severity": "low", "description": "follow-up on a completed review"}))
+            .await;
+    let (status, body) = app
+        .patch_json(&format!("/api/v1/findings/{}", id(&kept)), "privacy_officer", &json!({"review_id": id(&review)}))
+        .await;
+    assert_eq!(status, 409, "a completed review keeps its findings: {body}");
     let foreign = open_review(&app, id(&other), "selection").await;
     let finding = add_finding(&app, id(&review), json!({"severity": "low", "description": "教育記録なし"})).await;
     let path = format!("/api/v1/findings/{}", id(&finding));
@@ -92,6 +101,8 @@ async fn a_finding_stays_with_reviews_of_its_own_consignee() {
     assert_eq!((status, error_fields(&refused)), (422, vec!["review_id".to_owned()]));
     let (status, moved) = app.patch_json(&path, "privacy_officer", &json!({"review_id": id(&follow_up)})).await;
     assert_eq!((status, moved["review_id"].as_str()), (200, Some(id(&follow_up))));
+    let (status, _) = app.patch_json(&path, "privacy_officer", &json!({"review_id": id(&done)})).await;
+    assert_eq!(status, 409, "nor does a finding move onto one");
     let (status, _) = app
         .post_json(
             &format!("/api/v1/reviews/{}/findings", uuid::Uuid::now_v7()),

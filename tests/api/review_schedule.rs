@@ -74,6 +74,35 @@ async fn a_month_end_review_is_due_at_the_month_end_and_new_intervals_apply_at_r
 }
 
 #[tokio::test]
+async fn a_consignee_approved_before_approvals_were_dated_is_due_from_its_last_status_change() {
+    // 2026-03-31 23:30 in Tokyo is 14:30 UTC: the approval day is the Tokyo date.
+    let clock = Arc::new(ManualClock::new(at("2026-03-31T14:30:00Z")));
+    let app = spawn_app_at(clock.clone(), |_| {}).await;
+    let consignee = approved_after_review(&app, "旧承認株式会社", "low", "2026-03-20").await;
+    let legacy = consignee["id"].as_str().unwrap().to_owned();
+    app.behind_the_back(move |c| {
+        use consignee_registry::db::schema::{consignees, derived_settings, reviews};
+        use diesel::prelude::*;
+        diesel::delete(reviews::table).execute(c).unwrap();
+        diesel::delete(derived_settings::table).execute(c).unwrap();
+        let row = consignees::table.find(&legacy);
+        let unset = (
+            consignees::approved_on.eq(None::<chrono::NaiveDate>),
+            consignees::last_reviewed_on.eq(None::<chrono::NaiveDate>),
+        );
+        diesel::update(row).set(unset).execute(c).unwrap();
+    })
+    .await;
+    let restarted = app.second_node(|_| {}).await;
+    let (_, shown) = restarted.get_json(&format!("/api/v1/consignees/{}", id(&consignee))).await;
+    assert_eq!(
+        (shown["approved_on"].as_str(), shown["next_review_due"].as_str()),
+        (Some("2026-03-31"), Some("2026-03-31"))
+    );
+    assert_eq!(shown["review_overdue"], false);
+}
+
+#[tokio::test]
 async fn the_due_list_puts_the_most_overdue_first_then_by_due_date() {
     let clock = Arc::new(ManualClock::new(at("2025-01-15T03:00:00Z")));
     let app = spawn_app_at(clock.clone(), |_| {}).await;

@@ -80,6 +80,32 @@ async fn completing_needs_an_answer_for_every_active_item_and_retired_items_need
     assert_eq!(completed["outcome"], "satisfactory");
     assert_eq!(completed["completed_by"], "tester-privacy_officer");
     assert!(completed["performed_on"].is_string(), "performed_on defaults to today");
+    let (_, consignee_now) = app.get_json(&format!("/api/v1/consignees/{}", id(&consignee))).await;
+    assert_eq!(consignee_now["last_reviewed_on"], completed["performed_on"]);
+    assert_eq!(consignee_now["next_review_due"], Value::Null, "a candidate is not on the schedule yet");
+}
+
+#[tokio::test]
+async fn what_an_answered_item_asks_cannot_change_but_it_can_be_retired() {
+    let app = spawn_app().await;
+    let item = json!({"code": "clean_desk", "category": "physical", "text": "A clean-desk rule is kept."});
+    assert_eq!(app.post_json("/api/v1/review-checklist-items", "admin", &item).await.0, 201);
+    let path = "/api/v1/review-checklist-items/clean_desk";
+    let (status, reworded) =
+        app.patch_json(path, "admin", &json!({"text": "A clean-desk rule is kept and checked."})).await;
+    assert_eq!((status, reworded["version"].as_i64()), (200, Some(2)), "unanswered items can be reworded");
+    let consignee = create_consignee(&app, "机上株式会社").await;
+    let review = open_review(&app, id(&consignee), "periodic").await;
+    let answers = json!({"answers": [{"item": "clean_desk", "answer": "no", "comment": "papers left out"}]});
+    assert_eq!(app.patch_json(&format!("/api/v1/reviews/{}", id(&review)), "privacy_officer", &answers).await.0, 200);
+    for change in [json!({"text": "Something else."}), json!({"category": "organizational"})] {
+        let (status, body) = app.patch_json(path, "admin", &change).await;
+        assert_eq!(status, 409, "{body}");
+    }
+    let (status, retired) = app.patch_json(path, "admin", &json!({"retired": true})).await;
+    assert_eq!((status, retired["retired"].as_bool(), retired["version"].as_i64()), (200, Some(true), Some(3)));
+    let (_, kept) = app.get_json(path).await;
+    assert_eq!(kept["text"], "A clean-desk rule is kept and checked.");
 }
 
 #[tokio::test]
@@ -138,9 +164,12 @@ async fn an_open_review_is_patched_and_a_completed_one_is_frozen_even_against_a_
     assert_eq!(status, 200, "answers and the date recorded by PATCH are kept: {completed}");
     assert_eq!(completed["performed_on"], "2026-04-12");
     assert_eq!(completed["answers"].as_array().unwrap().len(), all_answers(&app).await.as_array().unwrap().len());
-    for body in [json!({"outcome": "satisfactory"}), json!({"outcome": "bogus", "answers": 7})] {
-        let (status, twice) = app.post_json(&format!("{path}/complete"), "privacy_officer", &body).await;
-        assert_eq!(status, 409, "completing twice is 409 before the body is looked at: {twice}");
+    for (content_type, body) in
+        [("application/json", r#"{"outcome": "satisfactory"}"#), ("application/json", "{not json"), ("text/plain", "x")]
+    {
+        let twice = app.request(Method::POST, &format!("{path}/complete"), "privacy_officer");
+        let twice = twice.header("content-type", content_type).body(body).send().await.unwrap();
+        problem(twice, 409).await;
     }
     let (status, _) = app.patch_json(&path, "privacy_officer", &json!({"summary": "changed later"})).await;
     assert_eq!(status, 409);
@@ -191,4 +220,8 @@ async fn evidence_documents_and_certifications_are_kept_with_the_review() {
     assert!(listed["items"].as_array().unwrap().iter().any(|r| r["id"] == review["id"]));
     let (_, open) = app.get_json(&format!("/api/v1/reviews?status=open&consignee_id={}", id(&consignee))).await;
     assert!(open["items"].as_array().unwrap().is_empty());
+    let patch = app.request(Method::PATCH, "/api/v1/reviews/due", "privacy_officer");
+    let patch = patch.header("content-type", "application/json").body("{}").send().await.unwrap();
+    assert_eq!(patch.status(), 405, "a literal path does not fall through to /reviews/{{id}}");
+    assert_eq!(patch.headers()["allow"], "GET, HEAD");
 }

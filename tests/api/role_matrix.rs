@@ -192,10 +192,14 @@ async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
 }
 
 /// A review (open, or with a document to download), its finding, a certification (with a
-/// document to download), a checklist item, or a candidate ready for approval.
+/// document to download), a checklist item no review has answered, or a candidate ready for
+/// approval.
 async fn supervision_target(app: &TestApp, method: &str, path: &str) -> Option<String> {
     if path.starts_with("/api/v1/review-checklist-items/") {
-        return Some(path.replace("{code}", "encryption"));
+        let code = format!("m{}", uuid::Uuid::now_v7().simple());
+        let item = serde_json::json!({"code": code, "category": "technical", "text": "matrix"});
+        assert_eq!(app.post_json("/api/v1/review-checklist-items", "admin", &item).await.0, 201);
+        return Some(path.replace("{code}", &code));
     }
     let supervised =
         ["/api/v1/reviews/{", "/api/v1/findings/{", "/api/v1/certifications/{", "/api/v1/consignees/{id}/status"];

@@ -109,5 +109,3 @@ INSERT INTO review_checklist_items (code, category, text, retired, created_at, u
 ('malware_protection', 'technical', 'Systems holding the entrusted data are protected against malware and kept patched.', FALSE, (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'system', 'system', 1),
 ('backup', 'technical', 'The entrusted data is backed up and restores are tested.', FALSE, (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'system', 'system', 1);
 
--- Consignees approved before this migration: their approval day, so a schedule can start from it.
-UPDATE consignees SET approved_on = CAST(status_changed_at AS DATE) WHERE status = 'approved';
