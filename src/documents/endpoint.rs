@@ -13,9 +13,10 @@ use crate::http::conditional::{self, Tag};
 use crate::state::AppState;
 use crate::validation;
 
-/// Checks the query, lets `admit` refuse (404, 409, 412) before any of the body is read, reads
-/// and checks the body (413, 415, 422, 400 when cut short), and lets `keep` store it in a write
-/// transaction; answers 200 with the document's metadata and its sha256 as the ETag.
+/// Checks the query and what the headers declare (415, 413, 422 for a declared empty body), lets
+/// `admit` refuse (404, 409, 412) before any of the body is read, reads and checks the body (413,
+/// 415, 422, 400 when cut short), and lets `keep` store it in a write transaction; answers 200
+/// with the document's metadata and its sha256 as the ETag.
 pub async fn upload<A, K>(
     req: &HttpRequest,
     state: &AppState,
@@ -29,6 +30,7 @@ where
     K: FnOnce(&mut DbConnection, &Received) -> Result<DocumentRow, ApiError> + Send + 'static,
 {
     validation::check(&query)?;
+    receive::check_headers(req, state.document_limit)?;
     state.db.run(admit).await?;
     let received = receive::receive(req, payload, state.document_limit, query.filename).await?;
     let document = state.db.write(move |c| keep(c, &received)).await?;

@@ -25,6 +25,19 @@ pub struct Received {
     pub filename: String,
 }
 
+/// What the headers alone tell of an upload: the declared type (415), a declared length over
+/// `limit` (413) or of nothing (422). Checked before anything else, the body included.
+pub fn check_headers(req: &HttpRequest, limit: usize) -> Result<DocumentType, ApiError> {
+    let content_type = declared_type(req)?;
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(len) if len > limit => Err(ApiError::PayloadTooLarge(format!("a document may be at most {limit} bytes"))),
+        Some(0) => Err(ApiError::invalid("body", "empty", "the document is empty")),
+        _ => Ok(content_type),
+    }
+}
+
 /// Reads and checks an upload of at most `limit` bytes; `named` is the `?filename=` override.
 pub async fn receive(
     req: &HttpRequest,
@@ -32,13 +45,8 @@ pub async fn receive(
     limit: usize,
     named: Option<String>,
 ) -> Result<Received, ApiError> {
-    let content_type = declared_type(req)?;
+    let content_type = check_headers(req, limit)?;
     let too_large = || ApiError::PayloadTooLarge(format!("a document may be at most {limit} bytes"));
-    let declared =
-        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(too_large());
-    }
     let filename = file_name(req, named, content_type);
     let (mut blocks, mut block, mut size) = (Vec::new(), BytesMut::new(), 0usize);
     let (mut hasher, mut head) = (Sha256::new(), Vec::with_capacity(8));
