@@ -110,6 +110,15 @@ pub struct Settings {
     /// Months between supervision reviews of a `low` risk consignee.
     #[arg(long, env = "CR_REVIEW_MONTHS_LOW", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub review_months_low: u32,
+    /// Days ahead a memorandum's end or renewal notice deadline makes compliance warn.
+    #[arg(long, env = "CR_COMPLIANCE_MEMORANDUM_DAYS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub compliance_memorandum_days: u32,
+    /// Days ahead a review due date makes compliance warn.
+    #[arg(long, env = "CR_COMPLIANCE_REVIEW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub compliance_review_days: u32,
+    /// Days after an entrustment's end by which deletion must be confirmed.
+    #[arg(long, env = "CR_COMPLIANCE_DELETION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub compliance_deletion_days: u32,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -152,6 +161,15 @@ impl Settings {
             high: self.review_months_high,
             medium: self.review_months_medium,
             low: self.review_months_low,
+        }
+    }
+
+    /// The compliance warning windows.
+    pub fn compliance_windows(&self) -> crate::compliance::rules::Windows {
+        crate::compliance::rules::Windows {
+            memorandum_days: self.compliance_memorandum_days,
+            review_days: self.compliance_review_days,
+            deletion_days: self.compliance_deletion_days,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod certifications;
 pub mod clause_templates;
 pub mod clock;
+pub mod compliance;
 pub mod config;
 pub mod consignees;
 pub mod data_categories;

@@ -46,7 +46,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::review_checklist::configure)
             .configure(crate::reviews::configure)
             .configure(crate::findings::configure)
-            .configure(crate::certifications::configure),
+            .configure(crate::certifications::configure)
+            .configure(crate::compliance::configure),
     );
 }
 
@@ -85,6 +86,7 @@ impl Application {
             time_zone: settings.time_zone,
             document_limit: settings.document_limit,
             review_intervals: settings.review_intervals(),
+            compliance_windows: settings.compliance_windows(),
         });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;

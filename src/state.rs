@@ -21,6 +21,8 @@ pub struct AppState {
     pub document_limit: usize,
     /// Months between supervision reviews per risk tier.
     pub review_intervals: crate::reviews::schedule::ReviewIntervals,
+    /// How far ahead compliance checks warn.
+    pub compliance_windows: crate::compliance::rules::Windows,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.
@@ -32,6 +34,15 @@ pub struct Supervision {
     pub time_zone: Tz,
     /// Months between reviews per risk tier.
     pub intervals: crate::reviews::schedule::ReviewIntervals,
+    /// How far ahead compliance checks warn.
+    pub windows: crate::compliance::rules::Windows,
+}
+
+impl Supervision {
+    /// The context compliance rules judge in.
+    pub fn compliance(&self) -> crate::compliance::rules::Context {
+        crate::compliance::rules::Context { today: self.today, windows: self.windows, intervals: self.intervals }
+    }
 }
 
 impl AppState {
@@ -42,6 +53,11 @@ impl AppState {
 
     /// Today, the time zone and the review intervals, for supervision rules.
     pub fn supervision(&self) -> Supervision {
-        Supervision { today: self.today(), time_zone: self.time_zone, intervals: self.review_intervals }
+        Supervision {
+            today: self.today(),
+            time_zone: self.time_zone,
+            intervals: self.review_intervals,
+            windows: self.compliance_windows,
+        }
     }
 }

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
+use crate::compliance::api::ComplianceStatus;
 use crate::domain::corporate_number;
 use crate::domain::country::{self, CountryCode};
 use crate::findings::summary::OpenFindings;
@@ -195,6 +196,7 @@ fn validate_phone(value: &str) -> Result<(), ValidationError> {
     "categories_held": ["contact_details", "course_applications"], "holds_sensitive": false,
     "approved_on": "2026-11-20", "last_reviewed_on": "2026-11-19", "next_review_due": "2027-05-19",
     "review_overdue": false, "open_findings": {"count": 0, "oldest_overdue": null, "items": []},
+    "compliance_status": "compliant",
     "version": 3
 }))]
 pub struct Consignee {
@@ -252,6 +254,8 @@ pub struct Consignee {
     pub review_overdue: bool,
     /// Its findings still open, the oldest overdue one first among them (derived).
     pub open_findings: OpenFindings,
+    /// Its standing by the compliance rules today (`GET …/compliance` for every check; derived).
+    pub compliance_status: ComplianceStatus,
     /// Only in the answer to a status change: what the caller should act on, e.g. data still held
     /// by a consignee just suspended or terminated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -297,6 +301,8 @@ pub struct ConsigneeQuery {
     pub status: Option<ConsigneeStatus>,
     /// Only this risk tier.
     pub risk_tier: Option<RiskTier>,
+    /// Only consignees in this compliance standing today.
+    pub compliance: Option<ComplianceStatus>,
     /// Only this country (ISO 3166-1 alpha-2).
     #[validate(custom(function = "validate_country"))]
     #[param(value_type = Option<CountryCode>)]

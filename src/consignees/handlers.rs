@@ -42,12 +42,12 @@ pub async fn create(
     caller.require(Permission::EditRegister)?;
     let input = body::json::<ConsigneeInput>(&req, payload, body::JSON).await?.normalized();
     validation::check(&input)?;
-    let (at, today) = (state.clock.now(), state.today());
+    let (at, ctx) = (state.clock.now(), state.supervision().compliance());
     let (consignee, tag) = state
         .db
         .write(move |c| {
             let row = store::create(c, &caller, at, input)?;
-            view::present_one(c, row, today)
+            view::present_one(c, row, &ctx)
         })
         .await?;
     Ok(conditional::created(location(&consignee.id.to_string()), tag, &consignee))
@@ -55,7 +55,8 @@ pub async fn create(
 
 /// List consignees.
 ///
-/// In creation order, filtered by status, risk tier, country and a name search.
+/// In creation order, filtered by status, risk tier, country, a name search and today's
+/// compliance standing.
 #[utoipa::path(
     tag = "consignees",
     operation_id = "list_consignees",
@@ -77,17 +78,40 @@ pub async fn list(
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
-    let (after, today) = (query.cursor.map(|id| id.to_string()), state.today());
-    let rows = state
-        .db
-        .run(move |c| {
-            let rows = store::list(c, &query, after.as_deref(), limit + 1)?;
-            view::present(c, rows, today)
-        })
-        .await?;
+    let (after, ctx) = (query.cursor.map(|id| id.to_string()), state.supervision().compliance());
+    let rows = state.db.run(move |c| page_of(c, &query, after, limit, &ctx)).await?;
     let page = pagination::page(rows, limit, |(c, _)| c.id.to_string(), |(c, _)| Ok(c))?;
     Ok(pagination::respond(&req, &page))
 }
+
+/// Up to `limit + 1` consignees after `after` matching the query; a `compliance` filter, which is
+/// derived, scans batches of 200 in id order until the page is full.
+fn page_of(
+    conn: &mut crate::db::DbConnection,
+    query: &ConsigneeQuery,
+    mut after: Option<String>,
+    limit: i64,
+    ctx: &crate::compliance::rules::Context,
+) -> Result<Vec<(Consignee, crate::http::conditional::Tag)>, ApiError> {
+    let Some(wanted) = query.compliance else {
+        let rows = store::list(conn, query, after.as_deref(), limit + 1)?;
+        return view::present(conn, rows, ctx);
+    };
+    let mut found = Vec::new();
+    loop {
+        let rows = store::list(conn, query, after.as_deref(), SCAN_BATCH)?;
+        let exhausted = (rows.len() as i64) < SCAN_BATCH;
+        after = rows.last().map(|r| r.id.clone());
+        found.extend(view::present(conn, rows, ctx)?.into_iter().filter(|(c, _)| c.compliance_status == wanted));
+        if exhausted || found.len() as i64 > limit {
+            found.truncate(limit as usize + 1);
+            return Ok(found);
+        }
+    }
+}
+
+/// Consignees judged per batch when the list filters on the derived compliance status.
+const SCAN_BATCH: i64 = 200;
 
 /// Get a consignee.
 #[utoipa::path(
@@ -107,12 +131,12 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
-    let (id, today) = (id.into_inner().to_string(), state.today());
+    let (id, ctx) = (id.into_inner().to_string(), state.supervision().compliance());
     let (consignee, tag) = state
         .db
         .run(move |c| {
             let row = store::get(c, &id)?;
-            view::present_one(c, row, today)
+            view::present_one(c, row, &ctx)
         })
         .await?;
     conditional::resource(&req, tag, &consignee)
@@ -149,12 +173,12 @@ pub async fn update(
     let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
-    let today = supervision.today;
+    let ctx = supervision.compliance();
     let (consignee, tag) = state
         .db
         .write(move |c| {
             let row = store::update(c, &caller, at, supervision, &id, expected, patch)?;
-            view::present_one(c, row, today)
+            view::present_one(c, row, &ctx)
         })
         .await?;
     Ok(conditional::written(tag, &consignee))
@@ -195,13 +219,13 @@ pub async fn change_status(
     validation::check(&change)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
-    let today = supervision.today;
+    let ctx = supervision.compliance();
     let (consignee, tag) = state
         .db
         .write(move |c| {
             let row = store::change_status(c, &caller, at, supervision, &id, expected, change)?;
-            let warnings = view::status_warnings(c, &row, today)?;
-            let (mut consignee, tag) = view::present_one(c, row, today)?;
+            let warnings = view::status_warnings(c, &row, ctx.today)?;
+            let (mut consignee, tag) = view::present_one(c, row, &ctx)?;
             consignee.warnings = warnings;
             Ok((consignee, tag))
         })

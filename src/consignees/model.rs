@@ -120,6 +120,7 @@ impl ConsigneeRow {
             next_review_due: self.next_review_due,
             review_overdue: derived.review_overdue,
             open_findings: derived.open_findings,
+            compliance_status: derived.compliance_status,
             warnings: None,
             version: self.version,
         })

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::api::{Consignee, ConsigneeStatus, Warning};
 use super::model::ConsigneeRow;
+use crate::compliance::api::ComplianceStatus;
+use crate::compliance::rules::Context;
 use crate::db::DbConnection;
 use crate::entrustments::holding;
 use crate::error::ApiError;
@@ -31,15 +33,20 @@ pub struct Derived {
     pub review_overdue: bool,
     /// Open findings.
     pub open_findings: OpenFindings,
+    /// The standing the compliance rules derive.
+    pub compliance_status: ComplianceStatus,
 }
 
-/// The API view and ETag of each row (five queries for the derived values of all of them).
+/// The API view and ETag of each row, judged in `ctx` (a fixed number of queries for the derived
+/// values of all of them).
 pub fn present(
     conn: &mut DbConnection,
     rows: Vec<ConsigneeRow>,
-    today: NaiveDate,
+    ctx: &Context,
 ) -> Result<Vec<(Consignee, Tag)>, ApiError> {
+    let today = ctx.today;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut standings = crate::compliance::evaluate::evaluate_many(conn, &rows, ctx)?.into_iter();
     let mut summaries = summary::for_consignees(conn, &ids, today)?;
     let mut held = holding::held_by(conn, &ids, today)?;
     let mut findings = crate::findings::summary::for_consignees(conn, &ids, today)?;
@@ -54,6 +61,7 @@ pub fn present(
                 next_review_due: row.next_review_due,
                 review_overdue: row.next_review_due.is_some_and(|due| due < today),
                 open_findings: findings.remove(&row.id).unwrap_or_default(),
+                compliance_status: standings.next().map(|(status, _)| status).unwrap_or_default(),
             };
             let tag = Tag::derived(row.version, &derived);
             Ok((row.to_api(derived)?, tag))
@@ -62,8 +70,8 @@ pub fn present(
 }
 
 /// The API view and ETag of one row.
-pub fn present_one(conn: &mut DbConnection, row: ConsigneeRow, today: NaiveDate) -> Result<(Consignee, Tag), ApiError> {
-    present(conn, vec![row], today)?.pop().ok_or_else(|| ApiError::internal("a presented consignee vanished"))
+pub fn present_one(conn: &mut DbConnection, row: ConsigneeRow, ctx: &Context) -> Result<(Consignee, Tag), ApiError> {
+    present(conn, vec![row], ctx)?.pop().ok_or_else(|| ApiError::internal("a presented consignee vanished"))
 }
 
 /// After a move to `suspended` or `terminated`: warnings listing the entrustments through which

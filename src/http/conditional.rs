@@ -62,6 +62,12 @@ impl Tag {
         Self(format!("{version}-{}", hex::encode(&digest[..3])))
     }
 
+    /// The tag of a representation wholly derived from other records: a digest of it.
+    pub fn digest<T: Serialize>(value: &T) -> Self {
+        let json = serde_json::to_vec(value).unwrap_or_default();
+        Self(format!("d-{}", hex::encode(&Sha256::digest(&json)[..8])))
+    }
+
     /// A tag that is not a version, such as a document's sha256.
     pub fn opaque(value: impl Into<String>) -> Self {
         Self(value.into())

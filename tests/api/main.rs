@@ -9,6 +9,7 @@ mod auth;
 mod certifications;
 mod checkpoints;
 mod clause_templates;
+mod compliance;
 mod consignees;
 mod consignees_list;
 mod conventions;

@@ -38,6 +38,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("DELETE", "/api/v1/consignees/{id}", "procurement", ""),
     ("POST", "/api/v1/consignees/{id}/status", "privacy_officer", r#"{"status": "approved", "reason": "matrix"}"#),
     ("GET", "/api/v1/consignees/{id}/history", "privacy_officer", ""),
+    ("GET", "/api/v1/consignees/{id}/compliance", "viewer", ""),
     ("POST", "/api/v1/consignees/{id}/memoranda", "procurement", r#"{"title": "Matrix memorandum"}"#),
     ("GET", "/api/v1/consignees/{id}/memoranda", "viewer", ""),
     ("GET", "/api/v1/memoranda", "viewer", ""),

@@ -87,6 +87,9 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         review_months_high: 6,
         review_months_medium: 12,
         review_months_low: 24,
+        compliance_memorandum_days: 60,
+        compliance_review_days: 30,
+        compliance_deletion_days: 30,
     }
 }
 

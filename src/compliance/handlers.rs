@@ -1,0 +1,47 @@
+//! Compliance endpoints.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+
+use super::api::Compliance;
+use super::evaluate;
+use crate::auth::{Caller, Permission};
+use crate::error::ApiError;
+use crate::http::conditional::{self, IfNoneMatch, Tag};
+use crate::state::AppState;
+
+/// Get a consignee's compliance.
+///
+/// Every rule's check with its result (`pass`, `warn`, `fail`), a stable code, the reason and the
+/// records involved, and the standing they add up to, judged now in the business time zone.
+#[utoipa::path(
+    tag = "compliance",
+    operation_id = "get_consignee_compliance",
+    params(("id" = Uuid, Path, description = "Consignee id"), IfNoneMatch),
+    responses(
+        (status = 200, description = "The consignee's compliance", body = Compliance, headers(("ETag" = String, description = "Digest of the checks"))),
+        (status = 304, description = "Not modified: the ETag in If-None-Match is current", headers(("ETag" = String, description = "Digest of the checks"))),
+    )
+)]
+#[get("/consignees/{id}/compliance")]
+pub async fn get(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let (id, at, ctx) = (id.into_inner(), state.clock.now(), state.supervision().compliance());
+    let (status, checks) = state
+        .db
+        .run(move |c| {
+            let row = crate::consignees::store::get(c, &id.to_string())?;
+            evaluate::evaluate_many(c, std::slice::from_ref(&row), &ctx)?
+                .pop()
+                .ok_or_else(|| ApiError::internal("an evaluated consignee vanished"))
+        })
+        .await?;
+    let tag = Tag::digest(&(status, &checks, ctx.today));
+    let compliance = Compliance { consignee_id: id, status, evaluated_at: at, on: ctx.today, checks };
+    conditional::resource(&req, tag, &compliance)
+}
