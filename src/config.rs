@@ -119,6 +119,9 @@ pub struct Settings {
     /// Days after an entrustment's end by which deletion must be confirmed.
     #[arg(long, env = "CR_COMPLIANCE_DELETION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub compliance_deletion_days: u32,
+    /// Record every consignee's compliance once a business day (for the trend and `?on=`).
+    #[arg(long, env = "CR_COMPLIANCE_SNAPSHOTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub compliance_snapshots: bool,
 }
 
 /// Secrets and database passwords never appear in debug output.

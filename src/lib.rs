@@ -20,6 +20,7 @@ pub mod http;
 pub mod memoranda;
 pub mod openapi;
 pub mod private_files;
+pub mod reports;
 pub mod review_checklist;
 pub mod reviews;
 pub mod startup;

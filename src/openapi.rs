@@ -10,6 +10,7 @@ use utoipa_actix_web::AppExt;
 use crate::domain::code::{CategoryCode, DataSubject};
 use crate::domain::country::CountryCode;
 use crate::error::{FieldError, Problem};
+use crate::http::csv::Format;
 
 /// Base path of the versioned API.
 pub const API_PREFIX: &str = "/api/v1";
@@ -25,7 +26,7 @@ Every `/api/v1` operation needs a bearer JWT (`consignee-registry token --sub yo
 Errors are RFC 9457 `application/problem+json`.",
         license(name = "MIT")
     ),
-    components(schemas(Problem, FieldError, CountryCode, CategoryCode, DataSubject)),
+    components(schemas(Problem, FieldError, CountryCode, CategoryCode, DataSubject, Format)),
     modifiers(&SharedResponses),
     tags(
         (name = "consignees", description = "The consignee register and status decisions"),
@@ -36,6 +37,7 @@ Errors are RFC 9457 `application/problem+json`.",
         (name = "reviews", description = "Supervision reviews (selection, periodic, ad hoc), their checklist, and which are due"),
         (name = "findings", description = "Findings of reviews and their corrective actions"),
         (name = "certifications", description = "Certifications consignees hold (Privacy Mark, ISO/IEC 27001…)"),
+        (name = "reports", description = "Compliance, summary, trend and ledger reports across consignees, as JSON or CSV"),
         (name = "compliance", description = "Each consignee's standing derived from its records, with the reason for every failure"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "auth", description = "The caller and token revocation"),

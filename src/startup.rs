@@ -47,7 +47,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::reviews::configure)
             .configure(crate::findings::configure)
             .configure(crate::certifications::configure)
-            .configure(crate::compliance::configure),
+            .configure(crate::compliance::configure)
+            .configure(crate::reports::configure),
     );
 }
 
@@ -91,6 +92,9 @@ impl Application {
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
         checkpoint::spawn_schedule(checkpointer, db, clock);
+        if settings.compliance_snapshots {
+            crate::compliance::snapshot::spawn_schedule(state.clone());
+        }
         Ok(Self { port, server, state, auth })
     }
 

@@ -74,3 +74,12 @@ pub struct Compliance {
     /// Every check, in the order of the rule table.
     pub checks: Vec<Check>,
 }
+
+/// Which day to judge.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+#[into_params(parameter_in = Query)]
+pub struct ComplianceQuery {
+    /// A past day with a daily snapshot: the standing as recorded that day (default: now).
+    #[validate(custom(function = "crate::validation::calendar_date"))]
+    pub on: Option<NaiveDate>,
+}

@@ -3,7 +3,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::api::Compliance;
+use super::api::{Compliance, ComplianceQuery};
 use super::evaluate;
 use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
@@ -13,12 +13,14 @@ use crate::state::AppState;
 /// Get a consignee's compliance.
 ///
 /// Every rule's check with its result (`pass`, `warn`, `fail`), a stable code, the reason and the
-/// records involved, and the standing they add up to, judged now in the business time zone.
+/// records involved, and the standing they add up to, judged now in the business time zone; with
+/// `on`, as the daily snapshot of that past day recorded it (404 when none was taken).
 #[utoipa::path(
     tag = "compliance",
     operation_id = "get_consignee_compliance",
-    params(("id" = Uuid, Path, description = "Consignee id"), IfNoneMatch),
+    params(("id" = Uuid, Path, description = "Consignee id"), ComplianceQuery, IfNoneMatch),
     responses(
+        (status = 422, description = "`on` is after today", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 200, description = "The consignee's compliance", body = Compliance, headers(("ETag" = String, description = "Digest of the checks"))),
         (status = 304, description = "Not modified: the ETag in If-None-Match is current", headers(("ETag" = String, description = "Digest of the checks"))),
     )
@@ -29,9 +31,21 @@ pub async fn get(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    query: web::Query<ComplianceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
+    crate::validation::check(&*query)?;
     let (id, at, ctx) = (id.into_inner(), state.clock.now(), state.supervision().compliance());
+    match query.on {
+        Some(day) if day > ctx.today => {
+            return Err(ApiError::invalid("on", "future", "a day's standing is known once the day has come"))
+        }
+        Some(day) if day < ctx.today => {
+            let recorded = state.db.run(move |c| super::snapshot::on(c, id, day)).await?;
+            return conditional::resource(&req, Tag::digest(&recorded), &recorded);
+        }
+        _ => {}
+    }
     let (status, checks) = state
         .db
         .run(move |c| {

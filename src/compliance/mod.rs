@@ -6,6 +6,8 @@ pub mod evaluate;
 pub mod facts;
 pub mod handlers;
 pub mod rules;
+pub mod scan;
+pub mod snapshot;
 
 /// Registers the compliance routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

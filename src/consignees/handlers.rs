@@ -99,8 +99,8 @@ fn page_of(
     };
     let mut found = Vec::new();
     loop {
-        let rows = store::list(conn, query, after.as_deref(), SCAN_BATCH)?;
-        let exhausted = (rows.len() as i64) < SCAN_BATCH;
+        let rows = store::list(conn, query, after.as_deref(), crate::compliance::scan::BATCH)?;
+        let exhausted = (rows.len() as i64) < crate::compliance::scan::BATCH;
         after = rows.last().map(|r| r.id.clone());
         found.extend(view::present(conn, rows, ctx)?.into_iter().filter(|(c, _)| c.compliance_status == wanted));
         if exhausted || found.len() as i64 > limit {
@@ -109,9 +109,6 @@ fn page_of(
         }
     }
 }
-
-/// Consignees judged per batch when the list filters on the derived compliance status.
-const SCAN_BATCH: i64 = 200;
 
 /// Get a consignee.
 #[utoipa::path(

@@ -60,6 +60,15 @@ pub fn lock_consignee(conn: &mut DbConnection, consignee_id: &str) -> Result<(),
     Ok(())
 }
 
+/// Serializes taking the daily compliance snapshot across nodes for the rest of the current
+/// transaction (on SQLite the write transaction already is exclusive).
+pub fn lock_snapshots(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(c) = conn {
+        sql_query("SELECT pg_advisory_xact_lock(7277003)").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Serializes changes to the data category taxonomy (parent cycles are checked against the whole
 /// tree) for the rest of the current transaction.
 pub fn lock_taxonomy(conn: &mut DbConnection) -> Result<(), ApiError> {

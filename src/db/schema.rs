@@ -313,6 +313,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    compliance_snapshots (day, consignee_id) {
+        day -> Date,
+        consignee_id -> Text,
+        status -> Text,
+        checks -> Text,
+    }
+}
+
+diesel::table! {
+    compliance_snapshot_days (day) {
+        day -> Date,
+        taken_at -> Timestamp,
+        consignees -> BigInt,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
@@ -345,5 +362,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     review_documents,
     findings,
-    derived_settings
+    derived_settings,
+    compliance_snapshots,
+    compliance_snapshot_days
 );

@@ -12,6 +12,28 @@ use futures_util::stream;
 use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 
+/// The representation a list or report is asked for in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// A JSON page.
+    Json,
+    /// The whole list as CSV (UTF-8 with a BOM), streamed.
+    Csv,
+}
+
+/// Whether the caller asked for CSV: `?format=csv`, or `Accept: text/csv` without `?format=json`.
+pub fn wanted(req: &actix_web::HttpRequest, format: Option<Format>) -> bool {
+    match format {
+        Some(format) => format == Format::Csv,
+        None => req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.split(',').any(|t| t.trim().to_ascii_lowercase().starts_with("text/csv"))),
+    }
+}
+
 /// The UTF-8 byte order mark every export starts with.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 

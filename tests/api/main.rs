@@ -26,6 +26,7 @@ mod memoranda_dates;
 mod migrations;
 mod openapi;
 mod query_counts;
+mod reports;
 mod review_schedule;
 mod reviews;
 mod role_matrix;

@@ -90,6 +90,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         compliance_memorandum_days: 60,
         compliance_review_days: 30,
         compliance_deletion_days: 30,
+        compliance_snapshots: false,
     }
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE compliance_snapshot_days;
+DROP TABLE compliance_snapshots;

@@ -1,0 +1,104 @@
+//! Judging consignees in batches: the SQL filters narrow the consignees read, the compliance
+//! filter (derived) is applied after judging, and a page scans batches until it is full.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::api::{Check, ComplianceStatus};
+use super::evaluate::evaluate_many;
+use super::rules::Context;
+use crate::consignees::api::RiskTier;
+use crate::consignees::model::ConsigneeRow;
+use crate::db::schema::{consignees as c, entrustment_categories as ec, entrustments as e};
+use crate::db::DbConnection;
+use crate::entrustments::holding;
+use crate::error::ApiError;
+
+/// Consignees read and judged per batch.
+pub const BATCH: i64 = 200;
+
+/// Which consignees a report covers.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this standing (derived: applied after judging).
+    pub compliance: Option<ComplianceStatus>,
+    /// Only this risk tier.
+    pub risk_tier: Option<RiskTier>,
+    /// Only consignees holding this data category on the day judged.
+    pub category: Option<String>,
+}
+
+/// A consignee with its standing and checks.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The consignee.
+    pub row: ConsigneeRow,
+    /// Its standing.
+    pub status: ComplianceStatus,
+    /// Every check.
+    pub checks: Vec<Check>,
+}
+
+fn read(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    after: Option<&str>,
+    day: NaiveDate,
+) -> Result<Vec<ConsigneeRow>, ApiError> {
+    let mut select = c::table.into_boxed();
+    if let Some(tier) = filter.risk_tier {
+        select = select.filter(c::risk_tier.eq(tier.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        let entrusted = ec::table.filter(ec::category_code.eq(category.clone())).select(ec::entrustment_id);
+        let holders: Vec<String> = holding::filter(e::table.filter(e::id.eq_any(entrusted)).into_boxed(), day, true)
+            .select(e::consignee_id)
+            .distinct()
+            .load(conn)?;
+        select = select.filter(c::id.eq_any(holders));
+    }
+    if let Some(after) = after {
+        select = select.filter(c::id.gt(after.to_owned()));
+    }
+    Ok(select.order(c::id.asc()).limit(BATCH).load(conn)?)
+}
+
+/// One batch after `after`: the judged consignees matching the filter, and where the next batch
+/// starts (`None` when every consignee has been read).
+pub fn batch(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    after: Option<&str>,
+    ctx: &Context,
+) -> Result<(Vec<Judged>, Option<String>), ApiError> {
+    let rows = read(conn, filter, after, ctx.today)?;
+    let next = (rows.len() as i64 == BATCH).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let judged = evaluate_many(conn, &rows, ctx)?;
+    let matching = rows
+        .into_iter()
+        .zip(judged)
+        .filter(|(_, (status, _))| filter.compliance.is_none_or(|wanted| wanted == *status))
+        .map(|(row, (status, checks))| Judged { row, status, checks })
+        .collect();
+    Ok((matching, next))
+}
+
+/// Up to `limit + 1` judged consignees after `after`, scanning batches until the page is full.
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    mut after: Option<String>,
+    limit: i64,
+    ctx: &Context,
+) -> Result<Vec<Judged>, ApiError> {
+    let mut found = Vec::new();
+    loop {
+        let (judged, next) = batch(conn, filter, after.as_deref(), ctx)?;
+        found.extend(judged);
+        if next.is_none() || found.len() as i64 > limit {
+            found.truncate(limit as usize + 1);
+            return Ok(found);
+        }
+        after = next;
+    }
+}

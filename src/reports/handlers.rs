@@ -1,0 +1,111 @@
+//! Report endpoints.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+
+use super::api::{ComplianceCounts, ComplianceReportQuery, ComplianceStanding, Summary, Trend, TrendDay, TrendQuery};
+use super::compliance::{self, ComplianceExport};
+use crate::auth::{Caller, Permission};
+use crate::compliance::scan::{self, Filter};
+use crate::error::{ApiError, Problem};
+use crate::http::{csv, pagination};
+use crate::state::AppState;
+use crate::validation;
+
+/// The compliance report.
+///
+/// Every consignee's standing today with the checks that fail or warn, in creation order;
+/// filtered by standing, risk tier and a data category held. As CSV (`?format=csv` or
+/// `Accept: text/csv`) the whole report is streamed, judged a batch at a time.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "list_compliance_standings",
+    params(ComplianceReportQuery),
+    responses(
+        (status = 200, description = "A page of the report, or all of it as CSV", content(
+            (pagination::Page<ComplianceStanding> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
+        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/compliance")]
+pub async fn compliance_report(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<ComplianceReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let query = query.into_inner();
+    validation::check(&query)?;
+    let limit = pagination::limit(query.limit)?;
+    let ctx = state.supervision().compliance();
+    let filter = Filter { compliance: query.compliance, risk_tier: query.risk_tier, category: query.category.clone() };
+    if csv::wanted(&req, query.format) {
+        return csv::respond(state.db.clone(), "compliance.csv", ComplianceExport::new(filter, ctx)).await;
+    }
+    let after = query.cursor.map(|id| id.to_string());
+    let judged = state.db.run(move |c| scan::page(c, &filter, after, limit, &ctx)).await?;
+    let page = pagination::page(judged, limit, |j| j.row.id.clone(), compliance::item)?;
+    Ok(pagination::respond(&req, &page))
+}
+
+/// The dashboard summary.
+///
+/// Counts over the whole register today: consignees by status, risk tier and compliance
+/// standing, memoranda ending soon, notice deadlines, reviews due and overdue, open findings by
+/// severity, entrustments awaiting deletion confirmation, and holders of sensitive categories.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "get_summary_report",
+    responses((status = 200, description = "The summary", body = Summary)),
+)]
+#[get("/reports/summary")]
+pub async fn summary_report(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let ctx = state.supervision().compliance();
+    let summary = state.db.run(move |c| super::summary::summary(c, &ctx)).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(summary))
+}
+
+/// The compliance trend.
+///
+/// Consignees per standing on each day from `from` through `to` (at most 366 days) that has a
+/// daily snapshot; the server records one each business day.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "get_compliance_trend",
+    params(TrendQuery),
+    responses(
+        (status = 200, description = "The trend", body = Trend),
+        (status = 422, description = "`from` after `to`, or a span over 366 days", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/reports/compliance/trend")]
+pub async fn compliance_trend(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<TrendQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    validation::check(&*query)?;
+    let to = query.to.unwrap_or_else(|| state.today());
+    let from = query.from.unwrap_or_else(|| to - chrono::Days::new(30));
+    if from > to {
+        return Err(ApiError::invalid("from", "date_order", "cannot be after to"));
+    }
+    if (to - from).num_days() > 366 {
+        return Err(ApiError::invalid("to", "range", "at most 366 days after from"));
+    }
+    let days = state.db.run(move |c| crate::compliance::snapshot::counts(c, from, to)).await?;
+    let days = days
+        .into_iter()
+        .map(|(day, counts)| {
+            let mut total = ComplianceCounts::default();
+            counts.into_iter().for_each(|(status, n)| total.add(status, n));
+            TrendDay { day, counts: total }
+        })
+        .collect();
+    let trend = Trend { from, to, days };
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(trend))
+}
