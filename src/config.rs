@@ -52,6 +52,9 @@ pub struct Settings {
     /// Largest accepted document upload in bytes (signed memoranda, evidence, certificates).
     #[arg(long, env = "CR_DOCUMENT_LIMIT", default_value_t = 20 * 1_048_576)]
     pub document_limit: usize,
+    /// Largest accepted CSV import in bytes.
+    #[arg(long, env = "CR_IMPORT_LIMIT", default_value_t = 10 * 1_048_576)]
+    pub import_limit: usize,
     /// HTTP worker threads (0 = one per core).
     #[arg(long, env = "CR_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -18,12 +18,21 @@ pub struct FieldError {
     /// Human-readable reason.
     #[schema(example = "the check digit does not match the other 12 digits")]
     pub message: String,
+    /// For a CSV import: the line of the file (the header is row 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 2, minimum = 1)]
+    pub row: Option<u64>,
 }
 
 impl FieldError {
+    /// The same error, placed on a row of a CSV import.
+    pub fn at_row(self, row: u64) -> Self {
+        Self { row: Some(row), ..self }
+    }
+
     /// A field error from its parts.
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+        Self { field: field.into(), code: code.into(), message: message.into(), row: None }
     }
 }
 
@@ -155,7 +164,12 @@ impl ApiError {
             Self::Validation(errors) => Some(
                 errors
                     .iter()
-                    .map(|e| FieldError::new(printable(&e.field), e.code.clone(), printable(&e.message)))
+                    .map(|e| FieldError {
+                        field: printable(&e.field),
+                        code: e.code.clone(),
+                        message: printable(&e.message),
+                        row: e.row,
+                    })
                     .collect(),
             ),
             _ => None,

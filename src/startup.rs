@@ -86,6 +86,7 @@ impl Application {
             checkpointer: checkpointer.clone(),
             time_zone: settings.time_zone,
             document_limit: settings.document_limit,
+            import_limit: settings.import_limit,
             review_intervals: settings.review_intervals(),
             compliance_windows: settings.compliance_windows(),
         });

@@ -19,6 +19,8 @@ pub struct AppState {
     pub time_zone: Tz,
     /// The largest accepted document upload, in bytes.
     pub document_limit: usize,
+    /// The largest accepted CSV import, in bytes.
+    pub import_limit: usize,
     /// Months between supervision reviews per risk tier.
     pub review_intervals: crate::reviews::schedule::ReviewIntervals,
     /// How far ahead compliance checks warn.

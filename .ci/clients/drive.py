@@ -11,13 +11,16 @@ import os
 from http import HTTPStatus
 
 from consignee_registry_client import AuthenticatedClient
+from consignee_registry_client.api.compliance import get_consignee_compliance
 from consignee_registry_client.api.consignees import (
     change_consignee_status,
     create_consignee,
     get_consignee,
+    import_consignees,
     list_consignees,
     update_consignee,
 )
+from consignee_registry_client.api.reports import get_summary_report
 from consignee_registry_client.api.clause_templates import list_clause_templates
 from consignee_registry_client.api.data_categories import list_category_holders
 from consignee_registry_client.api.entrustments import create_entrustment
@@ -32,6 +35,10 @@ from consignee_registry_client.models import (
     AnswerValue,
     ChecklistAnswer,
     ClauseEntry,
+    Compliance,
+    ComplianceStatus,
+    ImportResult,
+    Summary,
     Consignee,
     ConsigneeInput,
     ConsigneePatch,
@@ -173,3 +180,16 @@ with client:
     assert [h.entrustment.id for h in holders.items] == [entrustment.id], holders
     assert type(holders.items[0]) is Holder and holders.items[0].consignee.legal_name == NAME, holders.items[0]
     print(f"ok entrust: 201 {entrustment.id}; holders of contact_details: {holders.items[0].consignee.legal_name}")
+
+    # Compliance of the consignee just entrusted, the dashboard summary, and a CSV import in CP932.
+    judged = expect(get_consignee_compliance.sync_detailed(created.id, client=client), HTTPStatus.OK)
+    assert type(judged) is Compliance and judged.status != ComplianceStatus.NOT_APPLICABLE, judged
+    summary = expect(get_summary_report.sync_detailed(client=client), HTTPStatus.OK)
+    assert type(summary) is Summary and summary.consignees_by_status.approved == 1, summary
+    sheet = "legal_name,country,risk_tier\r\n取込一株式会社,JP,low\r\n取込二株式会社,SG,medium\r\n".encode("cp932")
+    csv_file = File(payload=io.BytesIO(sheet), file_name="consignees.csv", mime_type="text/csv")
+    imported = expect(import_consignees.sync_detailed(client=client, body=csv_file), HTTPStatus.OK)
+    assert type(imported) is ImportResult and (imported.rows, imported.created) == (2, 2), imported
+    print(f"ok compliance: {judged.status.value}; summary approved {summary.consignees_by_status.approved}; "
+          f"import: {imported.created} created from CP932")
+

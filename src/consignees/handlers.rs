@@ -4,12 +4,14 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::api::{Consignee, ConsigneeInput, ConsigneeQuery, StatusChange};
+use super::import::{self as csv_import, CsvBytes, ImportQuery, ImportResult};
 use super::patch::ConsigneePatch;
 use super::{store, view};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
-use crate::http::{body, pagination};
+use crate::http::csv::FormatQuery;
+use crate::http::{body, csv, pagination};
 use crate::state::AppState;
 use crate::validation;
 
@@ -56,14 +58,17 @@ pub async fn create(
 /// List consignees.
 ///
 /// In creation order, filtered by status, risk tier, country, a name search and today's
-/// compliance standing.
+/// compliance standing. As CSV (`?format=csv` or `Accept: text/csv`) the whole list is streamed
+/// in the columns `POST /consignees/import` reads back.
 #[utoipa::path(
     tag = "consignees",
     operation_id = "list_consignees",
-    params(ConsigneeQuery),
+    params(ConsigneeQuery, FormatQuery),
     responses(
-        (status = 200, description = "A page of consignees", body = pagination::Page<Consignee>,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 200, description = "A page of consignees, or all of them as CSV", content(
+            (pagination::Page<Consignee> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
         (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -73,20 +78,84 @@ pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ConsigneeQuery>,
+    format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
     let (after, ctx) = (query.cursor.map(|id| id.to_string()), state.supervision().compliance());
+    if csv::wanted(&req, format.format) {
+        return csv::respond(state.db.clone(), "consignees.csv", super::csv::export(query, ctx)).await;
+    }
     let rows = state.db.run(move |c| page_of(c, &query, after, limit, &ctx)).await?;
     let page = pagination::page(rows, limit, |(c, _)| c.id.to_string(), |(c, _)| Ok(c))?;
     Ok(pagination::respond(&req, &page))
 }
 
+/// Import consignees from CSV.
+///
+/// `text/csv` in UTF-8 (with or without BOM) or Shift_JIS/CP932 — what Excel in Japan saves —
+/// as the `charset` parameter says, else detected. The header names the columns (those of the
+/// CSV export; `legal_name` is required; `id`, `status`, `compliance_status`, `created_at` and
+/// `updated_at` are ignored). Every row is checked first: one 422 lists every bad row and field
+/// (`row` is the line, the header being row 1), and nothing is written. Otherwise all rows are
+/// written in one transaction: new consignees start as `candidate`; a row whose corporate number
+/// is registered updates that consignee with `upsert=true` and is an error without it.
+/// `dry_run=true` checks and counts without writing.
+#[utoipa::path(
+    tag = "consignees",
+    operation_id = "import_consignees",
+    params(ImportQuery),
+    request_body(description = "The CSV", content((CsvBytes = "text/csv"))),
+    responses(
+        (status = 200, description = "Imported (or, on a dry run, checked)", body = ImportResult),
+        (status = 413, description = "Larger than the import limit (CR_IMPORT_LIMIT, default 10 MiB)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text/csv, or a charset other than UTF-8 and Shift_JIS", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad rows, all listed with their line; nothing was written", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consignees/import")]
+pub async fn import(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::EditRegister)?;
+    body::check_content_type(&req, &["text/csv"])?;
+    let charset = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=").map(str::to_owned)));
+    let bytes = body::read_at_most(&req, payload, state.import_limit).await?;
+    let text = csv_import::decode(&bytes, charset.as_deref())?;
+    let (query, at, intervals) = (query.into_inner(), state.clock.now(), state.review_intervals);
+    let result = if query.dry_run {
+        state
+            .db
+            .run(move |c| {
+                let rows = csv_import::check(c, &text, query.upsert)?;
+                csv_import::preview(c, &rows)
+            })
+            .await?
+    } else {
+        state
+            .db
+            .write(move |c| {
+                let rows = csv_import::check(c, &text, query.upsert)?;
+                csv_import::apply(c, &caller, at, intervals, rows)
+            })
+            .await?
+    };
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(result))
+}
+
 /// Up to `limit + 1` consignees after `after` matching the query; a `compliance` filter, which is
 /// derived, scans batches of 200 in id order until the page is full.
-fn page_of(
+pub fn page_of(
     conn: &mut crate::db::DbConnection,
     query: &ConsigneeQuery,
     mut after: Option<String>,

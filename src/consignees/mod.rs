@@ -1,7 +1,9 @@
 //! The consignee register: the outside processors that handle the company's personal data.
 
 pub mod api;
+pub mod csv;
 pub mod handlers;
+pub mod import;
 pub mod model;
 pub mod patch;
 pub mod scope;
@@ -11,7 +13,8 @@ pub mod view;
 
 /// Registers the consignee routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(handlers::create)
+    cfg.service(handlers::import)
+        .service(handlers::create)
         .service(handlers::list)
         .service(handlers::get)
         .service(handlers::update)

@@ -153,6 +153,28 @@ pub fn update(
     Ok(row)
 }
 
+/// Replaces the writable fields of consignee `id` with `input` (an import's upsert), keeping its
+/// status; false when nothing changed.
+pub fn replace(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    intervals: schedule::ReviewIntervals,
+    id: &str,
+    input: ConsigneeInput,
+) -> Result<bool, ApiError> {
+    dispatch::lock_consignee(conn, id)?;
+    let mut row = get(conn, id)?;
+    if input == row.input()? {
+        return Ok(false);
+    }
+    let before = row.audit_view()?;
+    row.set_fields(input);
+    schedule::apply(&mut row, intervals)?;
+    save(conn, caller, at, &mut row, before, "updated")?;
+    Ok(true)
+}
+
 /// Moves a consignee along the transition table; 409 for a move the table does not allow, and
 /// for an approval without a passing review (the approval gate). Approval starts the review
 /// schedule from today.

@@ -10,6 +10,7 @@ use crate::auth::{Caller, Permission};
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
+use crate::http::csv::{self, FormatQuery};
 use crate::http::{body, pagination};
 use crate::memoranda::api::ConsigneeFilter;
 use crate::state::AppState;
@@ -80,10 +81,12 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "list_entrustments",
-    params(ConsigneeFilter, EntrustmentQuery),
+    params(ConsigneeFilter, EntrustmentQuery, FormatQuery),
     responses(
-        (status = 200, description = "A page of entrustments", body = pagination::Page<Entrustment>,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 200, description = "A page of entrustments, or all of them as CSV", content(
+            (pagination::Page<Entrustment> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
     )
 )]
 #[get("/entrustments")]
@@ -93,9 +96,26 @@ pub async fn list(
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<EntrustmentQuery>,
+    format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
+    if csv::wanted(&req, format.format) {
+        let query = query.into_inner();
+        validation::check(&query)?;
+        let scope = Scope::Filter(consignee_id);
+        return scope::csv(
+            &state,
+            scope,
+            crate::reports::ledger::FORMAT,
+            move |c, consignee_id, after, today, limit| {
+                let page = EntrustmentQuery { cursor: after, ..query.clone() };
+                let rows = store::list(c, consignee_id, &page, today, limit)?;
+                crate::reports::ledger::entries(c, rows)
+            },
+        )
+        .await;
+    }
     respond_list(&req, &state, Scope::Filter(consignee_id), query.into_inner()).await
 }
 

@@ -40,9 +40,14 @@ pub fn check_content_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), Ap
     }
 }
 
-/// Reads the whole body (413 over the limit), leaving its parsing to the caller.
-pub async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+/// Reads the whole body (413 over the JSON limit), leaving its parsing to the caller.
+pub async fn read_limited(req: &HttpRequest, payload: web::Payload) -> Result<web::Bytes, ApiError> {
     let limit = req.app_data::<BodyLimit>().map_or(1 << 20, |l| l.0);
+    read_at_most(req, payload, limit).await
+}
+
+/// Reads the whole body, 413 as soon as it is declared or found to be over `limit` bytes.
+pub async fn read_at_most(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());

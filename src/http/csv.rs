@@ -22,6 +22,14 @@ pub enum Format {
     Csv,
 }
 
+/// The `format` query parameter of a list that can also answer CSV.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatQuery {
+    /// `csv` for the whole list as CSV (as `Accept: text/csv` does); `json` for a page.
+    pub format: Option<Format>,
+}
+
 /// Whether the caller asked for CSV: `?format=csv`, or `Accept: text/csv` without `?format=json`.
 pub fn wanted(req: &actix_web::HttpRequest, format: Option<Format>) -> bool {
     match format {
@@ -62,6 +70,66 @@ pub trait Export: Send + 'static {
     fn header(&self) -> Vec<String>;
     /// The next batch of rows; empty when the export is complete.
     fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError>;
+}
+
+/// Rows a loader reads a page at a time: given where the last page ended, it answers the next
+/// page's rows and where it ended (`None` once everything has been read).
+pub type Page = (Vec<Vec<String>>, Option<String>);
+
+/// An export read by a loader a page at a time; a page with no rows while more remain (a derived
+/// filter matched none of it) is read past.
+pub struct Paged<L> {
+    header: Vec<String>,
+    after: Option<String>,
+    done: bool,
+    load: L,
+}
+
+impl<L> Paged<L>
+where
+    L: FnMut(&mut DbConnection, Option<&str>) -> Result<Page, ApiError> + Send + 'static,
+{
+    /// An export with these columns whose rows `load` reads.
+    pub fn new(header: &[&str], load: L) -> Self {
+        Self { header: header.iter().map(|h| (*h).to_owned()).collect(), after: None, done: false, load }
+    }
+}
+
+impl<L> Export for Paged<L>
+where
+    L: FnMut(&mut DbConnection, Option<&str>) -> Result<Page, ApiError> + Send + 'static,
+{
+    fn header(&self) -> Vec<String> {
+        self.header.clone()
+    }
+
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
+        while !self.done {
+            let (rows, next) = (self.load)(conn, self.after.as_deref())?;
+            self.done = next.is_none();
+            self.after = next;
+            if !rows.is_empty() {
+                return Ok(rows);
+            }
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The serialized name of an enum value (`needs_improvement`), as a cell.
+pub fn name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// The text of an optional cell.
+pub fn cell<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// Where a page of `limit` rows read in key order ended: the last key, or `None` when the page
+/// was short (nothing more to read).
+pub fn next_key<T>(rows: &[T], limit: i64, key: impl Fn(&T) -> String) -> Option<String> {
+    (rows.len() as i64 >= limit).then(|| rows.last().map(key)).flatten()
 }
 
 async fn batch<E: Export>(db: &Db, mut export: E) -> Result<(Vec<Vec<String>>, E), ApiError> {

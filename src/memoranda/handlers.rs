@@ -10,6 +10,7 @@ use crate::auth::{Caller, Permission};
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
+use crate::http::csv::{self, FormatQuery};
 use crate::http::{body, pagination};
 use crate::state::AppState;
 use crate::validation;
@@ -83,10 +84,12 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "list_memoranda",
-    params(ConsigneeFilter, MemorandumQuery),
+    params(ConsigneeFilter, MemorandumQuery, FormatQuery),
     responses(
-        (status = 200, description = "A page of memoranda", body = pagination::Page<Memorandum>,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 200, description = "A page of memoranda, or all of them as CSV", content(
+            (pagination::Page<Memorandum> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
     )
 )]
 #[get("/memoranda")]
@@ -96,9 +99,21 @@ pub async fn list(
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<MemorandumQuery>,
+    format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
+    if csv::wanted(&req, format.format) {
+        let query = query.into_inner();
+        validation::check(&query)?;
+        let scope = Scope::Filter(consignee_id);
+        return scope::csv(&state, scope, super::csv::FORMAT, move |c, consignee_id, after, today, limit| {
+            let page = MemorandumQuery { cursor: after, ..query.clone() };
+            let rows = store::list(c, consignee_id, &page, today, limit)?;
+            Ok(view::present(c, rows, today)?.into_iter().map(|(m, _)| m).collect())
+        })
+        .await;
+    }
     respond_list(&req, &state, Scope::Filter(consignee_id), query.into_inner()).await
 }
 

@@ -2,6 +2,7 @@
 //! the signed document.
 
 pub mod api;
+pub mod csv;
 pub mod document_handlers;
 pub mod handlers;
 pub mod model;

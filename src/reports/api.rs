@@ -191,3 +191,51 @@ pub struct Trend {
     /// The days with a snapshot, oldest first.
     pub days: Vec<TrendDay>,
 }
+
+/// One entrustment in the ledger of personal data entrusted to consignees.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "entrustment_id": "01a21e06-1111-7aaa-8bbb-000000000001", "consignee_id": "01a21e05-499e-71c8-8e2d-5e558e08dc15",
+    "consignee_name": "株式会社サンプル物流", "corporate_number": "7000012050002", "consignee_country": "JP",
+    "categories": ["contact_details", "course_applications"], "purpose": "Shipping course materials to applicants",
+    "data_subjects": ["course participants"], "approx_records": 12000,
+    "memorandum_id": "01a21e05-6b1c-7d3e-9a4f-2b8c7d6e5f40", "memorandum_title": "個人情報の取扱いに関する覚書",
+    "cross_border": [], "responsible_department": "教育事業部", "responsible_person": "山田 太郎",
+    "started_on": "2026-04-01", "ended_on": null, "deletion_confirmed_on": null
+}))]
+pub struct LedgerEntry {
+    /// The entrustment.
+    pub entrustment_id: Uuid,
+    /// The consignee.
+    pub consignee_id: Uuid,
+    /// Its legal name.
+    pub consignee_name: String,
+    /// Its corporate number.
+    pub corporate_number: Option<String>,
+    /// Its country.
+    pub consignee_country: String,
+    /// Data category codes.
+    pub categories: Vec<String>,
+    /// Purpose.
+    pub purpose: String,
+    /// Whose data.
+    pub data_subjects: Vec<String>,
+    /// Approximate number of records.
+    pub approx_records: Option<i64>,
+    /// The memorandum it is entrusted under.
+    pub memorandum_id: Uuid,
+    /// That memorandum's title.
+    pub memorandum_title: String,
+    /// Transfers abroad: destination and basis.
+    pub cross_border: Vec<crate::entrustments::api::CrossBorder>,
+    /// Responsible department.
+    pub responsible_department: Option<String>,
+    /// Responsible person.
+    pub responsible_person: Option<String>,
+    /// First day.
+    pub started_on: chrono::NaiveDate,
+    /// Last day.
+    pub ended_on: Option<chrono::NaiveDate>,
+    /// When the consignee confirmed return or deletion.
+    pub deletion_confirmed_on: Option<chrono::NaiveDate>,
+}

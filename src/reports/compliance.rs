@@ -5,9 +5,8 @@ use super::api::ComplianceStanding;
 use crate::compliance::api::CheckResult;
 use crate::compliance::rules::Context;
 use crate::compliance::scan::{self, Filter, Judged};
-use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::http::csv::Export;
+use crate::http::csv::{Export, Paged};
 
 /// The report's item for a judged consignee.
 pub fn item(judged: Judged) -> Result<ComplianceStanding, ApiError> {
@@ -34,21 +33,6 @@ const HEADER: [&str; 9] = [
     "reasons",
 ];
 
-/// The report as CSV rows, read a batch at a time.
-pub struct ComplianceExport {
-    filter: Filter,
-    ctx: Context,
-    after: Option<String>,
-    done: bool,
-}
-
-impl ComplianceExport {
-    /// The export of the consignees `filter` selects, judged in `ctx`.
-    pub fn new(filter: Filter, ctx: Context) -> Self {
-        Self { filter, ctx, after: None, done: false }
-    }
-}
-
 fn codes(judged: &Judged, result: CheckResult) -> String {
     judged.checks.iter().filter(|c| c.result == result).map(|c| c.code.as_str()).collect::<Vec<_>>().join(" ")
 }
@@ -73,21 +57,10 @@ fn row(judged: &Judged) -> Vec<String> {
     ]
 }
 
-impl Export for ComplianceExport {
-    fn header(&self) -> Vec<String> {
-        HEADER.iter().map(|h| (*h).to_owned()).collect()
-    }
-
-    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
-        // A batch may match no consignee while more remain: read on until one does or all are read.
-        while !self.done {
-            let (judged, next) = scan::batch(conn, &self.filter, self.after.as_deref(), &self.ctx)?;
-            self.done = next.is_none();
-            self.after = next;
-            if !judged.is_empty() {
-                return Ok(judged.iter().map(row).collect());
-            }
-        }
-        Ok(Vec::new())
-    }
+/// The report as CSV, judged a batch at a time.
+pub fn export(filter: Filter, ctx: Context) -> impl Export {
+    Paged::new(&HEADER, move |conn, after| {
+        let (judged, next) = scan::batch(conn, &filter, after, &ctx)?;
+        Ok((judged.iter().map(row).collect(), next))
+    })
 }

@@ -2,11 +2,15 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
-use super::api::{ComplianceCounts, ComplianceReportQuery, ComplianceStanding, Summary, Trend, TrendDay, TrendQuery};
-use super::compliance::{self, ComplianceExport};
+use super::api::{
+    ComplianceCounts, ComplianceReportQuery, ComplianceStanding, LedgerEntry, Summary, Trend, TrendDay, TrendQuery,
+};
+use super::compliance;
 use crate::auth::{Caller, Permission};
 use crate::compliance::scan::{self, Filter};
+use crate::entrustments::api::EntrustmentQuery;
 use crate::error::{ApiError, Problem};
+use crate::http::csv::FormatQuery;
 use crate::http::{csv, pagination};
 use crate::state::AppState;
 use crate::validation;
@@ -42,7 +46,7 @@ pub async fn compliance_report(
     let ctx = state.supervision().compliance();
     let filter = Filter { compliance: query.compliance, risk_tier: query.risk_tier, category: query.category.clone() };
     if csv::wanted(&req, query.format) {
-        return csv::respond(state.db.clone(), "compliance.csv", ComplianceExport::new(filter, ctx)).await;
+        return csv::respond(state.db.clone(), "compliance.csv", compliance::export(filter, ctx)).await;
     }
     let after = query.cursor.map(|id| id.to_string());
     let judged = state.db.run(move |c| scan::page(c, &filter, after, limit, &ctx)).await?;
@@ -108,4 +112,60 @@ pub async fn compliance_trend(
         .collect();
     let trend = Trend { from, to, days };
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(trend))
+}
+
+/// The ledger of entrusted personal data.
+///
+/// One row per entrustment with its consignee, categories, purpose, data subjects, approximate
+/// records, memorandum, transfers abroad, responsible department and person, start and end — the
+/// consignment side of a Privacy Mark personal-information ledger and the recipients part of a
+/// GDPR Art. 30 record. As CSV with `?format=csv` or `Accept: text/csv`.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "list_ledger_entries",
+    params(crate::memoranda::api::ConsigneeFilter, EntrustmentQuery, FormatQuery),
+    responses(
+        (status = 200, description = "A page of the ledger, or all of it as CSV", content(
+            (pagination::Page<LedgerEntry> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
+    ),
+)]
+#[get("/reports/ledger")]
+pub async fn ledger(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    filter: web::Query<crate::memoranda::api::ConsigneeFilter>,
+    query: web::Query<EntrustmentQuery>,
+    format: web::Query<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRegister)?;
+    let query = query.into_inner();
+    validation::check(&query)?;
+    let (consignee_id, today) = (filter.into_inner().consignee_id.map(|id| id.to_string()), state.today());
+    if csv::wanted(&req, format.format) {
+        let scope = crate::consignees::scope::Scope::Filter(consignee_id);
+        return crate::consignees::scope::csv(
+            &state,
+            scope,
+            super::ledger::FORMAT,
+            move |c, consignee_id, after, today, limit| {
+                let page = EntrustmentQuery { cursor: after, ..query.clone() };
+                let rows = crate::entrustments::store::list(c, consignee_id, &page, today, limit)?;
+                super::ledger::entries(c, rows)
+            },
+        )
+        .await;
+    }
+    let limit = pagination::limit(query.limit)?;
+    let entries = state
+        .db
+        .run(move |c| {
+            let rows = crate::entrustments::store::list(c, consignee_id.as_deref(), &query, today, limit + 1)?;
+            super::ledger::entries(c, rows)
+        })
+        .await?;
+    let page = pagination::page(entries, limit, |e| e.entrustment_id.to_string(), Ok)?;
+    Ok(pagination::respond(&req, &page))
 }

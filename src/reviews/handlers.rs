@@ -10,6 +10,7 @@ use crate::auth::{Caller, Permission};
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
+use crate::http::csv::{self, FormatQuery};
 use crate::http::{body, pagination};
 use crate::memoranda::api::ConsigneeFilter;
 use crate::state::AppState;
@@ -83,10 +84,12 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_reviews",
-    params(ConsigneeFilter, ReviewQuery),
+    params(ConsigneeFilter, ReviewQuery, FormatQuery),
     responses(
-        (status = 200, description = "A page of reviews", body = pagination::Page<Review>,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        (status = 200, description = "A page of reviews, or all of them as CSV", content(
+            (pagination::Page<Review> = "application/json"),
+            (String = "text/csv"),
+        ), headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page (JSON)"))),
     )
 )]
 #[get("/reviews")]
@@ -96,9 +99,20 @@ pub async fn list(
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<ReviewQuery>,
+    format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
+    if csv::wanted(&req, format.format) {
+        let query = query.into_inner();
+        let scope = Scope::Filter(consignee_id);
+        return scope::csv(&state, scope, super::csv::FORMAT, move |c, consignee_id, after, _, limit| {
+            let page = ReviewQuery { cursor: after, ..query.clone() };
+            let rows = store::list(c, consignee_id, &page, limit)?;
+            store::present(c, rows)
+        })
+        .await;
+    }
     respond_list(&req, &state, Scope::Filter(consignee_id), query.into_inner()).await
 }
 

@@ -1,6 +1,7 @@
 //! Supervision reviews: selection before approval, periodic checks on a schedule, ad-hoc checks.
 
 pub mod api;
+pub mod csv;
 pub mod document_handlers;
 pub mod due;
 pub mod gate;

@@ -21,6 +21,7 @@ mod failures;
 mod findings;
 mod health;
 mod holders;
+mod imports;
 mod memoranda;
 mod memoranda_dates;
 mod migrations;

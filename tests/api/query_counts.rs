@@ -48,6 +48,7 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
         "/api/v1/reports/compliance?limit=200",
         "/api/v1/reports/compliance?limit=200&category=contact_details&risk_tier=high",
         "/api/v1/reports/summary",
+        "/api/v1/reports/ledger?limit=200",
         "/api/v1/memoranda?limit=200",
         "/api/v1/clause-templates?limit=200",
         "/api/v1/entrustments?limit=200",

@@ -42,6 +42,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/reports/compliance", "viewer", ""),
     ("GET", "/api/v1/reports/compliance/trend", "viewer", ""),
     ("GET", "/api/v1/reports/summary", "viewer", ""),
+    ("GET", "/api/v1/reports/ledger", "viewer", ""),
+    ("POST", "/api/v1/consignees/import", "procurement", "legal_name\nMatrix import KK\n"),
     ("POST", "/api/v1/consignees/{id}/memoranda", "procurement", r#"{"title": "Matrix memorandum"}"#),
     ("GET", "/api/v1/consignees/{id}/memoranda", "viewer", ""),
     ("GET", "/api/v1/memoranda", "viewer", ""),
@@ -295,7 +297,11 @@ async fn every_operation_allows_exactly_the_roles_in_the_table() {
                 if !body.is_empty() {
                     let pdf =
                         ["/document", "/documents", "/deletion-certificate"].iter().any(|end| path.ends_with(end));
-                    let content_type = if pdf { "application/pdf" } else { "application/json" };
+                    let content_type = match (pdf, path.ends_with("/import")) {
+                        (true, _) => "application/pdf",
+                        (_, true) => "text/csv",
+                        _ => "application/json",
+                    };
                     request =
                         request.header("content-type", content_type).body(body.replace("{memorandum}", &memorandum));
                 }

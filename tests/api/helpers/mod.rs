@@ -68,6 +68,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         log_format: LogFormat::Text,
         body_limit: 64 * 1024,
         document_limit: 20 * 1024 * 1024,
+        import_limit: 10 * 1024 * 1024,
         workers: 1,
         db_pool_size: 3,
         db_timeout_ms: 2_000,

@@ -1,0 +1,260 @@
+//! CSV import of consignees: decoded from UTF-8 (with or without BOM) or Shift_JIS/CP932, every
+//! row checked before anything is written, then all rows written in one transaction or none.
+
+use std::collections::{HashMap, HashSet};
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::api::ConsigneeInput;
+use crate::db::schema::consignees as c;
+use crate::db::DbConnection;
+use crate::error::{ApiError, FieldError};
+use crate::validation;
+
+/// The columns an import reads (those an export writes besides its own `id`, `status`,
+/// `compliance_status`, `created_at` and `updated_at`, which an import ignores).
+const WRITABLE: [&str; 11] = [
+    "legal_name",
+    "name_kana",
+    "name_en",
+    "corporate_number",
+    "country",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "risk_tier",
+    "notes",
+];
+const IGNORED: [&str; 5] = ["id", "status", "compliance_status", "created_at", "updated_at"];
+
+/// How to import.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Check every row and report what would happen, writing nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Update the consignee whose corporate number a row names (without it, such a row is an error).
+    #[serde(default)]
+    pub upsert: bool,
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"rows": 120, "created": 118, "updated": 2, "unchanged": 0, "dry_run": false}))]
+pub struct ImportResult {
+    /// Data rows read.
+    pub rows: i64,
+    /// Consignees created (as `candidate`).
+    pub created: i64,
+    /// Existing consignees changed (with `upsert=true`).
+    pub updated: i64,
+    /// Existing consignees the row left as they were.
+    pub unchanged: i64,
+    /// Nothing was written: the counts say what the import would do.
+    pub dry_run: bool,
+}
+
+/// The raw CSV of an import.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct CsvBytes(pub Vec<u8>);
+
+/// A checked row: its line, the consignee it describes, and the existing one it updates.
+pub struct Row {
+    /// Line in the file (the header is 1).
+    pub line: u64,
+    /// The consignee's fields.
+    pub input: ConsigneeInput,
+    /// The consignee with the same corporate number, when there is one.
+    pub existing: Option<String>,
+}
+
+/// The text of the body: `charset` (UTF-8 or Shift_JIS/CP932) when declared, else UTF-8 when it
+/// is valid UTF-8 and CP932 otherwise; a UTF-8 BOM is dropped. 415 for another charset, 422
+/// for bytes the charset cannot decode.
+pub fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let encoding = match charset.map(|c| c.trim().trim_matches('"').to_ascii_lowercase()) {
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => return Ok(text.to_owned()),
+            Err(_) => encoding_rs::SHIFT_JIS,
+        },
+        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(e) if e == encoding_rs::UTF_8 || e == encoding_rs::SHIFT_JIS => e,
+            _ => return Err(ApiError::UnsupportedMediaType("send the CSV as UTF-8 or Shift_JIS (CP932)".to_owned())),
+        },
+    };
+    let (text, _, malformed) = encoding.decode(bytes);
+    if malformed {
+        let message = format!("the body is not valid {}", encoding.name());
+        return Err(ApiError::invalid("body", "encoding", &message));
+    }
+    Ok(text.into_owned())
+}
+
+/// Reads and checks every row (422 listing every bad row and field); nothing is written.
+pub fn check(conn: &mut DbConnection, text: &str, upsert: bool) -> Result<Vec<Row>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::invalid("body", "csv", &format!("the header cannot be read: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    check_header(&header)?;
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                match parse_row(&header, &record) {
+                    Ok(input) => rows.push(Row { line, input, existing: None }),
+                    Err(found) => errors.extend(found.into_iter().map(|e| e.at_row(line))),
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(FieldError::new("row", "csv", format!("the row cannot be read: {e}")).at_row(line));
+            }
+        }
+    }
+    errors.extend(match_existing(conn, &mut rows, upsert)?);
+    errors.sort_by_key(|e| e.row);
+    validation::all_valid(errors)?;
+    Ok(rows)
+}
+
+fn check_header(header: &[String]) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        if !WRITABLE.contains(&name.as_str()) && !IGNORED.contains(&name.as_str()) {
+            errors.push(FieldError::new(name.clone(), "unknown_column", "not a consignee column").at_row(1));
+        } else if header[..i].contains(name) {
+            errors.push(FieldError::new(name.clone(), "duplicate_column", "the column appears twice").at_row(1));
+        }
+    }
+    if !header.iter().any(|h| h == "legal_name") {
+        errors.push(FieldError::new("legal_name", "required", "the header needs a legal_name column").at_row(1));
+    }
+    validation::all_valid(errors)
+}
+
+/// The consignee a record describes, checked as a create body would be.
+fn parse_row(header: &[String], record: &csv::StringRecord) -> Result<ConsigneeInput, Vec<FieldError>> {
+    if record.len() != header.len() {
+        let message = format!("{} cells where the header has {}", record.len(), header.len());
+        return Err(vec![FieldError::new("row", "columns", message)]);
+    }
+    let (mut body, mut contact, mut errors) = (serde_json::Map::new(), serde_json::Map::new(), Vec::new());
+    for (name, cell) in header.iter().zip(record.iter()) {
+        if cell.trim().is_empty() || !WRITABLE.contains(&name.as_str()) {
+            continue;
+        }
+        let cell = restored(cell);
+        // Checked here so that the row's other fields are checked too (a shape error stops parsing).
+        if name == "risk_tier" && cell.trim().parse::<super::api::RiskTier>().is_err() {
+            errors.push(FieldError::new("risk_tier", "type", "one of low, medium, high"));
+            continue;
+        }
+        match name.strip_prefix("contact_") {
+            Some(part) => contact.insert(part.to_owned(), cell.into()),
+            None => body.insert(name.clone(), cell.into()),
+        };
+    }
+    if !contact.is_empty() {
+        body.insert("contact".to_owned(), contact.into());
+    }
+    if let Some(tier) = body.get_mut("risk_tier") {
+        *tier = tier.as_str().map(str::trim).unwrap_or_default().into();
+    }
+    let text = serde_json::Value::Object(body).to_string();
+    let checked = crate::http::body::parse::<ConsigneeInput>(text.as_bytes()).and_then(|input| {
+        let input = input.normalized();
+        validation::check(&input).map(|()| input)
+    });
+    match checked {
+        Ok(input) if errors.is_empty() => Ok(input),
+        Ok(_) => Err(errors),
+        Err(ApiError::Validation(found)) => Err(errors.into_iter().chain(found).collect()),
+        Err(other) => Err(vec![FieldError::new("row", "invalid", other.to_string())]),
+    }
+}
+
+/// A cell as it was before the export neutralised it: the `'` put before a leading `=`, `+`,
+/// `-`, `@`, tab or CR is taken off again, so an export imports back unchanged.
+fn restored(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// Links rows to the consignees their corporate numbers name (one query); errors for a number
+/// repeated in the file, and for an existing one without `upsert`.
+fn match_existing(conn: &mut DbConnection, rows: &mut [Row], upsert: bool) -> Result<Vec<FieldError>, ApiError> {
+    let numbers: Vec<String> = rows.iter().filter_map(|r| r.input.corporate_number.clone()).collect();
+    let existing: HashMap<String, String> = c::table
+        .filter(c::corporate_number.eq_any(&numbers))
+        .select((c::corporate_number.assume_not_null(), c::id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let (mut seen, mut errors) = (HashSet::new(), Vec::new());
+    for row in rows.iter_mut() {
+        let Some(number) = row.input.corporate_number.clone() else { continue };
+        if !seen.insert(number.clone()) {
+            let message = format!("corporate number {number} appears on an earlier row");
+            errors.push(FieldError::new("corporate_number", "duplicate", message).at_row(row.line));
+        } else if let Some(id) = existing.get(&number) {
+            if upsert {
+                row.existing = Some(id.clone());
+            } else {
+                let message = format!("already registered to consignee {id}; import with upsert=true to update it");
+                errors.push(FieldError::new("corporate_number", "exists", message).at_row(row.line));
+            }
+        }
+    }
+    Ok(errors)
+}
+
+/// Writes the checked rows: creates the new consignees as candidates and replaces the fields of
+/// the existing ones, each audited, in the caller's transaction.
+pub fn apply(
+    conn: &mut DbConnection,
+    caller: &crate::auth::Caller,
+    at: chrono::DateTime<chrono::Utc>,
+    intervals: crate::reviews::schedule::ReviewIntervals,
+    rows: Vec<Row>,
+) -> Result<ImportResult, ApiError> {
+    let mut result = ImportResult { rows: rows.len() as i64, ..ImportResult::default() };
+    for row in rows {
+        match row.existing {
+            Some(id) if super::store::replace(conn, caller, at, intervals, &id, row.input.clone())? => {
+                result.updated += 1
+            }
+            Some(_) => result.unchanged += 1,
+            None => {
+                super::store::create(conn, caller, at, row.input)?;
+                result.created += 1;
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// What importing the checked rows would do.
+pub fn preview(conn: &mut DbConnection, rows: &[Row]) -> Result<ImportResult, ApiError> {
+    let mut result = ImportResult { rows: rows.len() as i64, dry_run: true, ..ImportResult::default() };
+    for row in rows {
+        match &row.existing {
+            Some(id) if super::store::get(conn, id)?.input()? != row.input => result.updated += 1,
+            Some(_) => result.unchanged += 1,
+            None => result.created += 1,
+        }
+    }
+    Ok(result)
+}
