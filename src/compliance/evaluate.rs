@@ -12,8 +12,7 @@ use crate::error::ApiError;
 /// Every check of the rule table, and the standing they add up to.
 pub fn evaluate(facts: &Facts, ctx: &Context) -> (ComplianceStatus, Vec<Check>) {
     let checks: Vec<Check> = RULES.iter().map(|(_, rule)| rule(facts, ctx)).collect();
-    let holds_data =
-        facts.entrustments.iter().any(|e| e.active || (e.ended_on.is_some() && e.deletion_confirmed_on.is_none()));
+    let holds_data = facts.entrustments.iter().any(|e| e.holds_data);
     let worst = checks.iter().map(|c| c.result).max().unwrap_or(CheckResult::Pass);
     let status = match worst {
         _ if facts.status != ConsigneeStatus::Approved && !holds_data => ComplianceStatus::NotApplicable,

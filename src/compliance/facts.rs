@@ -48,6 +48,8 @@ pub struct EntrustmentFact {
     pub memorandum_id: String,
     /// From `started_on` through `ended_on`.
     pub active: bool,
+    /// The consignee holds the data through it (active, or ended without deletion confirmed).
+    pub holds_data: bool,
     /// Ended before the day judged.
     pub ended_on: Option<NaiveDate>,
     pub deletion_confirmed_on: Option<NaiveDate>,
@@ -62,7 +64,7 @@ pub struct EntrustmentFact {
 pub struct SubConsignmentFact {
     pub id: String,
     pub entrustment_id: String,
-    /// The company's consent is on record (date and who gave it).
+    /// The company's consent is on record (who gave it, on a day not after the day judged).
     pub consented: bool,
 }
 
@@ -159,6 +161,7 @@ fn entrustment(row: &EntrustmentRow, codes: &[String], sensitive: &HashSet<Strin
         id: row.id.clone(),
         memorandum_id: row.memorandum_id.clone(),
         active: row.holding(day).active,
+        holds_data: row.holding(day).holds_data,
         ended_on: row.ended_on.filter(|end| *end < day),
         deletion_confirmed_on: row.deletion_confirmed_on,
         sensitive: codes.iter().any(|c| sensitive.contains(c)),
@@ -226,7 +229,7 @@ pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], day: NaiveDate) -> R
                 facts.entrustments.push(entrustment(&e, categories, &sensitive, day));
             }
             for s in subs.remove(&row.id).unwrap_or_default() {
-                let consented = !s.consented_by.trim().is_empty();
+                let consented = s.consented_on <= day && !s.consented_by.trim().is_empty();
                 facts.sub_consignments.push(SubConsignmentFact {
                     id: s.id,
                     entrustment_id: s.entrustment_id,

@@ -1,6 +1,8 @@
 //! The compliance rules: one small function each, one table listing them. A new rule is one
 //! entry in [`RULES`] and one test.
 
+use std::collections::BTreeSet;
+
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -114,25 +116,29 @@ pub fn memorandum_in_force(facts: &Facts, ctx: &Context) -> Check {
     check(code, CheckResult::Warn, reason, in_force.iter().map(|m| m.id.as_str()).collect())
 }
 
-/// The memoranda in force include every clause required today; a clause required since they were
-/// signed means an amendment is due.
+/// Each memorandum in force includes every clause required today; a clause required since it was
+/// signed means it needs an amendment.
 pub fn required_clauses(facts: &Facts, _: &Context) -> Check {
     let code = "required_clauses";
     let in_force: Vec<_> = facts.memoranda.iter().filter(|m| m.in_force).collect();
     if in_force.is_empty() {
         return pass(code, "no memorandum in force to judge (see memorandum_in_force)");
     }
-    let missing: Vec<&str> = facts
-        .required_clauses
+    let lacking: Vec<(&str, Vec<&str>)> = in_force
         .iter()
-        .filter(|c| !in_force.iter().any(|m| m.included.contains(*c)))
-        .map(String::as_str)
+        .map(|m| {
+            let missing = facts.required_clauses.iter().filter(|c| !m.included.contains(*c)).map(String::as_str);
+            (m.id.as_str(), missing.collect::<Vec<&str>>())
+        })
+        .filter(|(_, missing)| !missing.is_empty())
         .collect();
-    if missing.is_empty() {
-        return pass(code, "the memoranda in force include every clause required today");
+    if lacking.is_empty() {
+        return pass(code, "every memorandum in force includes every clause required today");
     }
-    let reason = format!("an amendment is due: no memorandum in force includes {}", missing.join(", "));
-    check(code, CheckResult::Warn, reason, in_force.iter().map(|m| m.id.as_str()).collect())
+    let missing: BTreeSet<&str> = lacking.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    let missing: Vec<&str> = missing.into_iter().collect();
+    let reason = format!("an amendment is due: memoranda in force lack {}", missing.join(", "));
+    check(code, CheckResult::Warn, reason, lacking.iter().map(|(id, _)| *id).collect())
 }
 
 /// Every active entrustment is under a memorandum in force.
@@ -195,11 +201,11 @@ pub fn overdue_findings(facts: &Facts, ctx: &Context) -> Check {
     check(code, result, reason, overdue.iter().map(|f| f.id.as_str()).collect())
 }
 
-/// The latest certification of each scheme has not expired.
+/// The latest certification of each scheme issued by the day judged has not expired.
 pub fn certifications_current(facts: &Facts, ctx: &Context) -> Check {
     let code = "certifications_current";
     let mut latest: std::collections::BTreeMap<&str, &super::facts::CertificationFact> = Default::default();
-    for c in &facts.certifications {
+    for c in facts.certifications.iter().filter(|c| c.issued_on <= ctx.today) {
         let newer = latest.get(c.scheme.as_str()).is_none_or(|l| (c.issued_on, &c.id) > (l.issued_on, &l.id));
         if newer {
             latest.insert(c.scheme.as_str(), c);
@@ -260,7 +266,7 @@ pub fn sensitive_data_oversight(facts: &Facts, ctx: &Context) -> Check {
     let risky: Vec<&str> = facts
         .entrustments
         .iter()
-        .filter(|e| e.active && (e.sensitive || e.cross_border))
+        .filter(|e| e.holds_data && (e.sensitive || e.cross_border))
         .map(|e| e.id.as_str())
         .collect();
     if risky.is_empty() {

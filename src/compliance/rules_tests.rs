@@ -31,7 +31,13 @@ fn memorandum(ends_on: Option<&str>) -> MemorandumFact {
 }
 
 fn entrustment() -> EntrustmentFact {
-    EntrustmentFact { id: E.to_owned(), memorandum_id: M.to_owned(), active: true, ..Default::default() }
+    EntrustmentFact {
+        id: E.to_owned(),
+        memorandum_id: M.to_owned(),
+        active: true,
+        holds_data: true,
+        ..Default::default()
+    }
 }
 
 fn review(method: ReviewMethod, performed_on: &str, outcome: ReviewOutcome) -> ReviewFact {
@@ -93,6 +99,10 @@ fn a_clause_required_since_signing_asks_for_an_amendment() {
     let check = required_clauses(&facts, &ctx());
     assert_eq!(check.result, CheckResult::Warn);
     assert!(check.reason.contains("ai_training_prohibited"), "{}", check.reason);
+    let complete: BTreeSet<String> = facts.required_clauses.iter().cloned().collect();
+    facts.memoranda.push(MemorandumFact { id: E.to_owned(), included: complete, ..memorandum(None) });
+    let check = required_clauses(&facts, &ctx());
+    assert_eq!((check.result, check.ids.len()), (CheckResult::Warn, 1), "the older one still needs its amendment");
     facts.required_clauses.pop();
     assert_eq!(result(required_clauses, &facts), CheckResult::Pass);
 }
@@ -158,7 +168,9 @@ fn an_expired_certification_warns_unless_renewed() {
     };
     facts.certifications.push(cert(M, "2024-04-01", "2026-03-31"));
     assert_eq!(result(certifications_current, &facts), CheckResult::Warn);
-    facts.certifications.push(cert(E, "2026-04-01", "2028-03-31"));
+    facts.certifications.push(cert(E, "2026-07-01", "2028-06-30"));
+    assert_eq!(result(certifications_current, &facts), CheckResult::Warn, "a renewal not issued yet does not count");
+    facts.certifications[1].issued_on = day("2026-04-01");
     assert_eq!(result(certifications_current, &facts), CheckResult::Pass, "renewed");
 }
 
@@ -183,6 +195,9 @@ fn sub_consignments_need_consent_under_a_memorandum_that_allows_them() {
     assert_eq!(result(sub_consignments_consented, &facts), CheckResult::Pass);
     facts.sub_consignments[0].consented = false;
     assert_eq!(result(sub_consignments_consented, &facts), CheckResult::Fail, "no consent record");
+    facts.sub_consignments[0].consented = true;
+    facts.memoranda.push(MemorandumFact { id: E.to_owned(), ..memorandum(None) });
+    assert_eq!(result(sub_consignments_consented, &facts), CheckResult::Pass, "a second memorandum changes nothing");
 }
 
 #[test]

@@ -39,28 +39,30 @@ pub struct Judged {
     pub checks: Vec<Check>,
 }
 
-fn read(
-    conn: &mut DbConnection,
-    filter: &Filter,
-    after: Option<&str>,
-    day: NaiveDate,
-) -> Result<Vec<ConsigneeRow>, ApiError> {
+fn read(conn: &mut DbConnection, filter: &Filter, after: Option<&str>) -> Result<Vec<ConsigneeRow>, ApiError> {
     let mut select = c::table.into_boxed();
     if let Some(tier) = filter.risk_tier {
         select = select.filter(c::risk_tier.eq(tier.as_str()));
-    }
-    if let Some(category) = &filter.category {
-        let entrusted = ec::table.filter(ec::category_code.eq(category.clone())).select(ec::entrustment_id);
-        let holders: Vec<String> = holding::filter(e::table.filter(e::id.eq_any(entrusted)).into_boxed(), day, true)
-            .select(e::consignee_id)
-            .distinct()
-            .load(conn)?;
-        select = select.filter(c::id.eq_any(holders));
     }
     if let Some(after) = after {
         select = select.filter(c::id.gt(after.to_owned()));
     }
     Ok(select.order(c::id.asc()).limit(BATCH).load(conn)?)
+}
+
+/// Which of `rows` hold `category` on `day` (one query, its binds bounded by the batch).
+fn holding_category(
+    conn: &mut DbConnection,
+    rows: Vec<ConsigneeRow>,
+    category: &str,
+    day: NaiveDate,
+) -> Result<Vec<ConsigneeRow>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let entrusted = ec::table.filter(ec::category_code.eq(category.to_owned())).select(ec::entrustment_id);
+    let held = e::table.filter(e::consignee_id.eq_any(ids)).filter(e::id.eq_any(entrusted)).into_boxed();
+    let holders: std::collections::HashSet<String> =
+        holding::filter(held, day, true).select(e::consignee_id).load::<String>(conn)?.into_iter().collect();
+    Ok(rows.into_iter().filter(|r| holders.contains(&r.id)).collect())
 }
 
 /// One batch after `after`: the judged consignees matching the filter, and where the next batch
@@ -71,8 +73,12 @@ pub fn batch(
     after: Option<&str>,
     ctx: &Context,
 ) -> Result<(Vec<Judged>, Option<String>), ApiError> {
-    let rows = read(conn, filter, after, ctx.today)?;
+    let rows = read(conn, filter, after)?;
     let next = (rows.len() as i64 == BATCH).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let rows = match &filter.category {
+        Some(category) => holding_category(conn, rows, category, ctx.today)?,
+        None => rows,
+    };
     let judged = evaluate_many(conn, &rows, ctx)?;
     let matching = rows
         .into_iter()

@@ -125,11 +125,13 @@ pub async fn import(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::EditRegister)?;
     body::check_content_type(&req, &["text/csv"])?;
-    let charset = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=").map(str::to_owned)));
+    let charset =
+        req.headers().get(actix_web::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| {
+            v.split(';').skip(1).find_map(|p| {
+                let (name, value) = p.split_once('=')?;
+                name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().to_owned())
+            })
+        });
     let bytes = body::read_at_most(&req, payload, state.import_limit).await?;
     let text = csv_import::decode(&bytes, charset.as_deref())?;
     let (query, at, intervals) = (query.into_inner(), state.clock.now(), state.review_intervals);

@@ -63,10 +63,12 @@ pub struct ImportResult {
 #[schema(value_type = String, format = Binary)]
 pub struct CsvBytes(pub Vec<u8>);
 
-/// A checked row: its line, the consignee it describes, and the existing one it updates.
+/// A checked row: its line, its cells, the consignee it describes, and the existing one it updates.
 pub struct Row {
     /// Line in the file (the header is 1).
     pub line: u64,
+    /// The writable columns' cells, by column name.
+    pub cells: Vec<(String, String)>,
     /// The consignee's fields.
     pub input: ConsigneeInput,
     /// The consignee with the same corporate number, when there is one.
@@ -83,6 +85,8 @@ pub fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, ApiError> {
             Ok(text) => return Ok(text.to_owned()),
             Err(_) => encoding_rs::SHIFT_JIS,
         },
+        // Microsoft's names for its Shift_JIS, which the WHATWG label list leaves out.
+        Some(label) if ["cp932", "x-ms-cp932", "windows-932"].contains(&label.as_str()) => encoding_rs::SHIFT_JIS,
         Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
             Some(e) if e == encoding_rs::UTF_8 || e == encoding_rs::SHIFT_JIS => e,
             _ => return Err(ApiError::UnsupportedMediaType("send the CSV as UTF-8 or Shift_JIS (CP932)".to_owned())),
@@ -109,10 +113,11 @@ pub fn check(conn: &mut DbConnection, text: &str, upsert: bool) -> Result<Vec<Ro
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for record in reader.records() {
         match record {
+            Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => {}
             Ok(record) => {
                 let line = record.position().map_or(0, |p| p.line());
-                match parse_row(&header, &record) {
-                    Ok(input) => rows.push(Row { line, input, existing: None }),
+                match cells_of(&header, &record).and_then(|cells| Ok((input_of(Default::default(), &cells)?, cells))) {
+                    Ok((input, cells)) => rows.push(Row { line, cells, input, existing: None }),
                     Err(found) => errors.extend(found.into_iter().map(|e| e.at_row(line))),
                 }
             }
@@ -143,34 +148,57 @@ fn check_header(header: &[String]) -> Result<(), ApiError> {
     validation::all_valid(errors)
 }
 
-/// The consignee a record describes, checked as a create body would be.
-fn parse_row(header: &[String], record: &csv::StringRecord) -> Result<ConsigneeInput, Vec<FieldError>> {
+/// The writable columns' cells of a record, neutralised cells restored.
+fn cells_of(header: &[String], record: &csv::StringRecord) -> Result<Vec<(String, String)>, Vec<FieldError>> {
     if record.len() != header.len() {
         let message = format!("{} cells where the header has {}", record.len(), header.len());
         return Err(vec![FieldError::new("row", "columns", message)]);
     }
-    let (mut body, mut contact, mut errors) = (serde_json::Map::new(), serde_json::Map::new(), Vec::new());
-    for (name, cell) in header.iter().zip(record.iter()) {
-        if cell.trim().is_empty() || !WRITABLE.contains(&name.as_str()) {
-            continue;
-        }
-        let cell = restored(cell);
-        // Checked here so that the row's other fields are checked too (a shape error stops parsing).
-        if name == "risk_tier" && cell.trim().parse::<super::api::RiskTier>().is_err() {
-            errors.push(FieldError::new("risk_tier", "type", "one of low, medium, high"));
-            continue;
-        }
-        match name.strip_prefix("contact_") {
-            Some(part) => contact.insert(part.to_owned(), cell.into()),
-            None => body.insert(name.clone(), cell.into()),
+    Ok(header
+        .iter()
+        .zip(record.iter())
+        .filter(|(name, _)| WRITABLE.contains(&name.as_str()))
+        .map(|(name, cell)| (name.clone(), restored(cell.trim()).to_owned()))
+        .collect())
+}
+
+/// Columns an empty cell leaves as they are (they cannot be cleared).
+const KEPT_WHEN_EMPTY: [&str; 3] = ["legal_name", "country", "risk_tier"];
+
+/// The consignee `cells` describe on top of `base` (an existing consignee's fields, or none),
+/// checked as a create body would be: a cell replaces its field, an empty one clears it (but the
+/// name, country and risk tier, which stay).
+fn input_of(
+    mut body: serde_json::Map<String, serde_json::Value>,
+    cells: &[(String, String)],
+) -> Result<ConsigneeInput, Vec<FieldError>> {
+    let mut contact = match body.remove("contact") {
+        Some(serde_json::Value::Object(contact)) => contact,
+        _ => serde_json::Map::new(),
+    };
+    let mut errors = Vec::new();
+    for (name, cell) in cells {
+        let target = match name.strip_prefix("contact_") {
+            Some(part) => (&mut contact, part.to_owned()),
+            None => (&mut body, name.clone()),
         };
+        if cell.is_empty() {
+            if !KEPT_WHEN_EMPTY.contains(&name.as_str()) {
+                target.0.remove(&target.1);
+            }
+        } else if name == "risk_tier" && cell.parse::<super::api::RiskTier>().is_err() {
+            // Checked here so that the row's other fields are checked too (a shape error stops parsing).
+            errors.push(FieldError::new("risk_tier", "type", "one of low, medium, high"));
+            target.0.remove(&target.1);
+        } else {
+            target.0.insert(target.1, cell.as_str().into());
+        }
     }
+    contact.retain(|_, v| !v.is_null());
     if !contact.is_empty() {
         body.insert("contact".to_owned(), contact.into());
     }
-    if let Some(tier) = body.get_mut("risk_tier") {
-        *tier = tier.as_str().map(str::trim).unwrap_or_default().into();
-    }
+    body.retain(|_, v| !v.is_null());
     let text = serde_json::Value::Object(body).to_string();
     let checked = crate::http::body::parse::<ConsigneeInput>(text.as_bytes()).and_then(|input| {
         let input = input.normalized();
@@ -197,12 +225,15 @@ fn restored(cell: &str) -> &str {
 /// repeated in the file, and for an existing one without `upsert`.
 fn match_existing(conn: &mut DbConnection, rows: &mut [Row], upsert: bool) -> Result<Vec<FieldError>, ApiError> {
     let numbers: Vec<String> = rows.iter().filter_map(|r| r.input.corporate_number.clone()).collect();
-    let existing: HashMap<String, String> = c::table
-        .filter(c::corporate_number.eq_any(&numbers))
-        .select((c::corporate_number.assume_not_null(), c::id))
-        .load(conn)?
-        .into_iter()
-        .collect();
+    let mut existing: HashMap<String, String> = HashMap::new();
+    // In chunks: one bind per number, and SQLite allows 32,766 binds to a statement.
+    for chunk in numbers.chunks(1000) {
+        let found: Vec<(String, String)> = c::table
+            .filter(c::corporate_number.eq_any(chunk))
+            .select((c::corporate_number.assume_not_null(), c::id))
+            .load(conn)?;
+        existing.extend(found);
+    }
     let (mut seen, mut errors) = (HashSet::new(), Vec::new());
     for row in rows.iter_mut() {
         let Some(number) = row.input.corporate_number.clone() else { continue };
@@ -211,6 +242,14 @@ fn match_existing(conn: &mut DbConnection, rows: &mut [Row], upsert: bool) -> Re
             errors.push(FieldError::new("corporate_number", "duplicate", message).at_row(row.line));
         } else if let Some(id) = existing.get(&number) {
             if upsert {
+                let base = serde_json::to_value(super::store::get(conn, id)?.input()?).map_err(ApiError::internal)?;
+                let serde_json::Value::Object(base) = base else {
+                    return Err(ApiError::internal("a consignee is not an object"));
+                };
+                match input_of(base, &row.cells) {
+                    Ok(input) => row.input = input,
+                    Err(found) => errors.extend(found.into_iter().map(|e| e.at_row(row.line))),
+                }
                 row.existing = Some(id.clone());
             } else {
                 let message = format!("already registered to consignee {id}; import with upsert=true to update it");
@@ -231,6 +270,12 @@ pub fn apply(
     rows: Vec<Row>,
 ) -> Result<ImportResult, ApiError> {
     let mut result = ImportResult { rows: rows.len() as i64, ..ImportResult::default() };
+    // In one order, so two imports updating the same consignees cannot deadlock (PostgreSQL).
+    let mut updated: Vec<&String> = rows.iter().filter_map(|r| r.existing.as_ref()).collect();
+    updated.sort();
+    for id in updated {
+        crate::db::dispatch::lock_consignee(conn, id)?;
+    }
     for row in rows {
         match row.existing {
             Some(id) if super::store::replace(conn, caller, at, intervals, &id, row.input.clone())? => {

@@ -45,10 +45,15 @@ pub fn wanted(req: &actix_web::HttpRequest, format: Option<Format>) -> bool {
 /// The UTF-8 byte order mark every export starts with.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`.
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`,
+/// and so does one that already reads like a neutralised cell, so an import can take exactly one
+/// `'` off again.
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+    let formula = |c: Option<char>| matches!(c, Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    let mut chars = cell.chars();
+    match chars.next() {
+        first if formula(first) => Cow::Owned(format!("'{cell}")),
+        Some('\'') if formula(chars.next()) => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
     }
 }
@@ -165,6 +170,13 @@ pub async fn respond<E: Export>(db: Db, filename: &str, export: E) -> Result<Htt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_that_reads_as_neutralised_is_neutralised_too_so_one_quote_comes_off_on_import() {
+        assert_eq!(neutralize("'=1+1"), "''=1+1");
+        assert_eq!(neutralize("'plain"), "'plain");
+        assert_eq!(neutralize("plain"), "plain");
+    }
 
     #[test]
     fn formulas_are_neutralised_and_quoting_follows_rfc_4180() {

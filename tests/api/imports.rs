@@ -55,7 +55,7 @@ async fn a_cp932_sheet_with_japanese_names_imports_as_candidates() {
     let (status, dry) = import(&app, "?dry_run=true", "text/csv", encoded.to_vec()).await;
     assert_eq!((status, dry), (200, json!({"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "dry_run": true})));
     assert!(app.all_consignees().await.is_empty(), "a dry run writes nothing");
-    let (status, done) = import(&app, "", "text/csv; charset=Shift_JIS", encoded.to_vec()).await;
+    let (status, done) = import(&app, "", "text/csv; Charset=cp932", encoded.to_vec()).await;
     assert_eq!((status, done["created"].as_i64()), (200, Some(2)), "{done}");
     let all = app.all_consignees().await;
     let names: Vec<&str> = all.iter().map(|c| c["legal_name"].as_str().unwrap()).collect();
@@ -72,9 +72,12 @@ async fn a_cp932_sheet_with_japanese_names_imports_as_candidates() {
 #[tokio::test]
 async fn every_bad_row_is_reported_by_line_and_nothing_is_written() {
     let app = spawn_app().await;
-    let existing =
-        create_consignee_from(&app, &json!({"legal_name": "既存株式会社", "corporate_number": corporate_number(5)}))
-            .await;
+    let existing = create_consignee_from(
+        &app,
+        &json!({"legal_name": "既存株式会社", "corporate_number": corporate_number(5), "country": "SG", "notes": "残す備考",
+            "address": "消す住所"}),
+    )
+    .await;
     let before = app.all_consignees().await;
     let sheet = format!(
         "legal_name,corporate_number,country,risk_tier\n\
@@ -126,11 +129,28 @@ async fn every_bad_row_is_reported_by_line_and_nothing_is_written() {
     let viewer = app.request(Method::POST, "/api/v1/consignees/import", "viewer").header("content-type", "text/csv");
     assert_eq!(viewer.body("legal_name\nA\n").send().await.unwrap().status(), 403);
 
-    let upsert = format!("legal_name,corporate_number,risk_tier\n既存株式会社（更新）,{},low\n", corporate_number(5));
+    let upsert = format!(
+        "legal_name,corporate_number,risk_tier,address\n既存株式会社（更新）,{},low,\n,,,\n",
+        corporate_number(5)
+    );
     let (status, result) = import(&app, "?upsert=true", "text/csv", upsert.into_bytes()).await;
-    assert_eq!((status, result["updated"].as_i64(), result["created"].as_i64()), (200, Some(1), Some(0)), "{result}");
+    assert_eq!(
+        (status, result["updated"].as_i64(), result["rows"].as_i64()),
+        (200, Some(1), Some(1)),
+        "an empty row is skipped: {result}"
+    );
     let (_, changed) = app.get_json(&format!("/api/v1/consignees/{}", existing["id"].as_str().unwrap())).await;
     assert_eq!((changed["legal_name"].as_str(), changed["version"].as_i64()), (Some("既存株式会社（更新）"), Some(2)));
+    assert_eq!(
+        (changed["country"].as_str(), changed["notes"].as_str()),
+        (Some("SG"), Some("残す備考")),
+        "columns left out stay"
+    );
+    assert_eq!(
+        (changed["risk_tier"].as_str(), changed["address"].clone()),
+        (Some("low"), Value::Null),
+        "an empty cell clears"
+    );
 }
 
 #[tokio::test]
