@@ -13,22 +13,13 @@ use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::validation;
 
-/// The columns an import reads (those an export writes besides its own `id`, `status`,
-/// `compliance_status`, `created_at` and `updated_at`, which an import ignores).
-const WRITABLE: [&str; 11] = [
-    "legal_name",
-    "name_kana",
-    "name_en",
-    "corporate_number",
-    "country",
-    "address",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "risk_tier",
-    "notes",
-];
+/// The export's columns an import does not carry over.
 const IGNORED: [&str; 5] = ["id", "status", "compliance_status", "created_at", "updated_at"];
+
+/// Whether an import reads the column: every column of the export but those it ignores.
+fn writable(column: &str) -> bool {
+    super::csv::HEADER.contains(&column) && !IGNORED.contains(&column)
+}
 
 /// How to import.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -136,7 +127,7 @@ pub fn check(conn: &mut DbConnection, text: &str, upsert: bool) -> Result<Vec<Ro
 fn check_header(header: &[String]) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     for (i, name) in header.iter().enumerate() {
-        if !WRITABLE.contains(&name.as_str()) && !IGNORED.contains(&name.as_str()) {
+        if !super::csv::HEADER.contains(&name.as_str()) {
             errors.push(FieldError::new(name.clone(), "unknown_column", "not a consignee column").at_row(1));
         } else if header[..i].contains(name) {
             errors.push(FieldError::new(name.clone(), "duplicate_column", "the column appears twice").at_row(1));
@@ -157,7 +148,7 @@ fn cells_of(header: &[String], record: &csv::StringRecord) -> Result<Vec<(String
     Ok(header
         .iter()
         .zip(record.iter())
-        .filter(|(name, _)| WRITABLE.contains(&name.as_str()))
+        .filter(|(name, _)| writable(name))
         .map(|(name, cell)| (name.clone(), restored(cell.trim()).to_owned()))
         .collect())
 }
