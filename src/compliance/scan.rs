@@ -93,14 +93,24 @@ pub fn batch(
 pub fn page(
     conn: &mut DbConnection,
     filter: &Filter,
-    mut after: Option<String>,
+    after: Option<String>,
     limit: i64,
     ctx: &Context,
 ) -> Result<Vec<Judged>, ApiError> {
+    fill(after, limit, |after| batch(conn, filter, after, ctx))
+}
+
+/// Up to `limit + 1` items from the batches `read` answers after `after` (the matching items and
+/// where the next batch starts, `None` once all are read), reading on until the page is full.
+pub fn fill<T>(
+    mut after: Option<String>,
+    limit: i64,
+    mut read: impl FnMut(Option<&str>) -> Result<(Vec<T>, Option<String>), ApiError>,
+) -> Result<Vec<T>, ApiError> {
     let mut found = Vec::new();
     loop {
-        let (judged, next) = batch(conn, filter, after.as_deref(), ctx)?;
-        found.extend(judged);
+        let (matching, next) = read(after.as_deref())?;
+        found.extend(matching);
         if next.is_none() || found.len() as i64 > limit {
             found.truncate(limit as usize + 1);
             return Ok(found);

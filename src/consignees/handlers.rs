@@ -160,7 +160,7 @@ pub async fn import(
 pub fn page_of(
     conn: &mut crate::db::DbConnection,
     query: &ConsigneeQuery,
-    mut after: Option<String>,
+    after: Option<String>,
     limit: i64,
     ctx: &crate::compliance::rules::Context,
 ) -> Result<Vec<(Consignee, crate::http::conditional::Tag)>, ApiError> {
@@ -168,17 +168,13 @@ pub fn page_of(
         let rows = store::list(conn, query, after.as_deref(), limit + 1)?;
         return view::present(conn, rows, ctx);
     };
-    let mut found = Vec::new();
-    loop {
-        let rows = store::list(conn, query, after.as_deref(), crate::compliance::scan::BATCH)?;
-        let exhausted = (rows.len() as i64) < crate::compliance::scan::BATCH;
-        after = rows.last().map(|r| r.id.clone());
-        found.extend(view::present(conn, rows, ctx)?.into_iter().filter(|(c, _)| c.compliance_status == wanted));
-        if exhausted || found.len() as i64 > limit {
-            found.truncate(limit as usize + 1);
-            return Ok(found);
-        }
-    }
+    let batch = crate::compliance::scan::BATCH;
+    crate::compliance::scan::fill(after, limit, |after| {
+        let rows = store::list(conn, query, after, batch)?;
+        let next = csv::next_key(&rows, batch, |r| r.id.clone());
+        let presented = view::present(conn, rows, ctx)?;
+        Ok((presented.into_iter().filter(|(c, _)| c.compliance_status == wanted).collect(), next))
+    })
 }
 
 /// Get a consignee.
