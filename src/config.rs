@@ -125,6 +125,16 @@ pub struct Settings {
     /// Record every consignee's compliance once a business day (for the trend and `?on=`).
     #[arg(long, env = "CR_COMPLIANCE_SNAPSHOTS", default_value_t = true, action = clap::ArgAction::Set)]
     pub compliance_snapshots: bool,
+    /// Days for the preliminary report of a reportable incident to the PPC, the day the company
+    /// became aware counted as day 1.
+    #[arg(long, env = "CR_INCIDENT_PRELIMINARY_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub incident_preliminary_days: u32,
+    /// Days for the final report (APPI Rules Art. 8(2): 30).
+    #[arg(long, env = "CR_INCIDENT_FINAL_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub incident_final_days: u32,
+    /// Days for the final report when caused with wrongful intent (60).
+    #[arg(long, env = "CR_INCIDENT_FINAL_DAYS_WRONGFUL", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub incident_final_days_wrongful: u32,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -145,6 +155,7 @@ impl std::fmt::Debug for Settings {
             .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
             .field("time_zone", &self.time_zone)
             .field("review_intervals", &self.review_intervals())
+            .field("report_deadlines", &self.report_deadlines())
             .field("require_if_match", &self.require_if_match)
             .finish_non_exhaustive()
     }
@@ -176,6 +187,15 @@ impl Settings {
             memorandum_days: self.compliance_memorandum_days,
             review_days: self.compliance_review_days,
             deletion_days: self.compliance_deletion_days,
+        }
+    }
+
+    /// The days allowed for reports of incidents to the PPC.
+    pub fn report_deadlines(&self) -> crate::incidents::deadlines::ReportDeadlines {
+        crate::incidents::deadlines::ReportDeadlines {
+            preliminary_days: self.incident_preliminary_days,
+            final_days: self.incident_final_days,
+            final_days_wrongful: self.incident_final_days_wrongful,
         }
     }
 

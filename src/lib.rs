@@ -1,4 +1,5 @@
 //! consignee-registry: supervise the outside processors that handle a company's personal data.
+#![recursion_limit = "256"]
 
 pub mod audit;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod findings;
 pub mod health;
 pub mod http;
+pub mod incidents;
 pub mod memoranda;
 pub mod openapi;
 pub mod private_files;

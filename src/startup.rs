@@ -47,6 +47,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::reviews::configure)
             .configure(crate::findings::configure)
             .configure(crate::certifications::configure)
+            .configure(crate::incidents::configure)
             .configure(crate::compliance::configure)
             .configure(crate::reports::configure),
     );
@@ -89,6 +90,7 @@ impl Application {
             import_limit: settings.import_limit,
             review_intervals: settings.review_intervals(),
             compliance_windows: settings.compliance_windows(),
+            report_deadlines: settings.report_deadlines(),
         });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;

@@ -25,6 +25,8 @@ pub struct AppState {
     pub review_intervals: crate::reviews::schedule::ReviewIntervals,
     /// How far ahead compliance checks warn.
     pub compliance_windows: crate::compliance::rules::Windows,
+    /// Days allowed for reports of incidents to the PPC.
+    pub report_deadlines: crate::incidents::deadlines::ReportDeadlines,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.
@@ -38,12 +40,20 @@ pub struct Supervision {
     pub intervals: crate::reviews::schedule::ReviewIntervals,
     /// How far ahead compliance checks warn.
     pub windows: crate::compliance::rules::Windows,
+    /// Days allowed for reports of incidents to the PPC.
+    pub report_deadlines: crate::incidents::deadlines::ReportDeadlines,
 }
 
 impl Supervision {
     /// The context compliance rules judge in.
     pub fn compliance(&self) -> crate::compliance::rules::Context {
-        crate::compliance::rules::Context { today: self.today, windows: self.windows, intervals: self.intervals }
+        crate::compliance::rules::Context {
+            today: self.today,
+            windows: self.windows,
+            intervals: self.intervals,
+            time_zone: self.time_zone,
+            report_deadlines: self.report_deadlines,
+        }
     }
 }
 
@@ -60,6 +70,7 @@ impl AppState {
             time_zone: self.time_zone,
             intervals: self.review_intervals,
             windows: self.compliance_windows,
+            report_deadlines: self.report_deadlines,
         }
     }
 }

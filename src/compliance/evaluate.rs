@@ -1,5 +1,5 @@
 //! A consignee's standing from its checks: `non_compliant` when one fails, `attention` when one
-//! warns, `not_applicable` when it holds no data and is not approved.
+//! warns, `not_applicable` when it holds no data, is not approved and owes no report of an incident.
 
 use super::api::{Check, CheckResult, ComplianceStatus};
 use super::facts::Facts;
@@ -15,7 +15,9 @@ pub fn evaluate(facts: &Facts, ctx: &Context) -> (ComplianceStatus, Vec<Check>) 
     let holds_data = facts.entrustments.iter().any(|e| e.holds_data);
     let worst = checks.iter().map(|c| c.result).max().unwrap_or(CheckResult::Pass);
     let status = match worst {
-        _ if facts.status != ConsigneeStatus::Approved && !holds_data => ComplianceStatus::NotApplicable,
+        _ if facts.status != ConsigneeStatus::Approved && !holds_data && !facts.incidents.iter().any(|i| i.pending) => {
+            ComplianceStatus::NotApplicable
+        }
         CheckResult::Fail => ComplianceStatus::NonCompliant,
         CheckResult::Warn => ComplianceStatus::Attention,
         CheckResult::Pass => ComplianceStatus::Compliant,
@@ -29,5 +31,5 @@ pub fn evaluate_many(
     rows: &[ConsigneeRow],
     ctx: &Context,
 ) -> Result<Vec<(ComplianceStatus, Vec<Check>)>, ApiError> {
-    Ok(super::facts::load(conn, rows, ctx.today)?.iter().map(|facts| evaluate(facts, ctx)).collect())
+    Ok(super::facts::load(conn, rows, ctx)?.iter().map(|facts| evaluate(facts, ctx)).collect())
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::rules::Context;
 use crate::certifications::model::CertificationRow;
 use crate::consignees::api::{ConsigneeStatus, RiskTier};
 use crate::consignees::model::ConsigneeRow;
@@ -16,6 +17,8 @@ use crate::db::DbConnection;
 use crate::entrustments::model::EntrustmentRow;
 use crate::error::ApiError;
 use crate::findings::api::Severity;
+use crate::incidents::deadlines::ReportState;
+use crate::incidents::model::{IncidentRow, Judging};
 use crate::memoranda::api::MemorandumStatus;
 use crate::memoranda::model::MemorandumRow;
 use crate::reviews::api::{ReviewMethod, ReviewOutcome};
@@ -86,6 +89,18 @@ pub struct FindingFact {
     pub due_on: Option<NaiveDate>,
 }
 
+/// An incident not closed yet, with where its reports to the PPC stand on the day judged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IncidentFact {
+    pub id: String,
+    /// A report deadline has passed without the report.
+    pub overdue: bool,
+    /// A report is still to be made.
+    pub pending: bool,
+    /// The earliest deadline of a report still to be made.
+    pub due_by: Option<NaiveDate>,
+}
+
 /// A certification.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CertificationFact {
@@ -110,6 +125,8 @@ pub struct Facts {
     pub reviews: Vec<ReviewFact>,
     pub findings: Vec<FindingFact>,
     pub certifications: Vec<CertificationFact>,
+    /// Incidents not closed.
+    pub incidents: Vec<IncidentFact>,
 }
 
 impl Facts {
@@ -126,6 +143,7 @@ impl Facts {
             reviews: Vec::new(),
             findings: Vec::new(),
             certifications: Vec::new(),
+            incidents: Vec::new(),
         }
     }
 
@@ -183,8 +201,23 @@ fn certification(row: &CertificationRow) -> CertificationFact {
     CertificationFact { id: row.id.clone(), scheme, issued_on: row.issued_on, expires_on: row.expires_on }
 }
 
-/// The facts of each consignee in `rows` on `day` (nine queries for any number of them), in order.
-pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], day: NaiveDate) -> Result<Vec<Facts>, ApiError> {
+fn incident(row: &IncidentRow, judging: &Judging<'_>) -> Result<IncidentFact, ApiError> {
+    let standing = row.standing(judging)?;
+    let due_by = [
+        (standing.preliminary_report_state, standing.preliminary_report_due),
+        (standing.final_report_state, standing.final_report_due),
+    ]
+    .into_iter()
+    .filter(|(state, _)| matches!(state, ReportState::Due | ReportState::Overdue))
+    .filter_map(|(_, due)| due)
+    .min();
+    Ok(IncidentFact { id: row.id.clone(), overdue: standing.overdue(), pending: standing.pending(), due_by })
+}
+
+/// The facts of each consignee in `rows` on the day judged (ten queries for any number of them),
+/// in order.
+pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], ctx: &Context) -> Result<Vec<Facts>, ApiError> {
+    let day = ctx.today;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let required_clauses = crate::clause_templates::store::required_codes(conn)?;
     let sensitive: HashSet<String> =
@@ -209,6 +242,8 @@ pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], day: NaiveDate) -> R
     let findings = crate::findings::store::open_of(conn, &ids)?;
     let certifications: Vec<CertificationRow> =
         t::table.filter(t::consignee_id.eq_any(&ids)).order(t::id.asc()).load(conn)?;
+    let incidents = crate::incidents::store::not_closed(conn, Some(&ids))?;
+    let judging = Judging::on(&sensitive, ctx);
     let owner: HashMap<String, String> = entrustments.iter().map(|e| (e.id.clone(), e.consignee_id.clone())).collect();
     let mut memoranda = group(memoranda, |m| m.consignee_id.clone());
     let mut entrustments = group(entrustments, |e| e.consignee_id.clone());
@@ -216,6 +251,7 @@ pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], day: NaiveDate) -> R
     let mut reviews = group(reviews, |r| r.consignee_id.clone());
     let mut findings = group(findings, |f| f.consignee_id.clone());
     let mut certifications = group(certifications, |c| c.consignee_id.clone());
+    let mut incidents = group(incidents, |i| i.consignee_id.clone());
     rows.iter()
         .map(|row| {
             let mut facts = Facts::empty(row.status()?, row.input()?.risk_tier);
@@ -244,6 +280,9 @@ pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], day: NaiveDate) -> R
             }
             facts.certifications =
                 certifications.remove(&row.id).unwrap_or_default().iter().map(certification).collect();
+            for i in incidents.remove(&row.id).unwrap_or_default() {
+                facts.incidents.push(incident(&i, &judging)?);
+            }
             Ok(facts)
         })
         .collect()

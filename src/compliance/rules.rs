@@ -39,6 +39,10 @@ pub struct Context {
     pub windows: Windows,
     /// Review intervals per risk tier.
     pub intervals: ReviewIntervals,
+    /// The business time zone incident dates are judged in.
+    pub time_zone: chrono_tz::Tz,
+    /// Days allowed for reports of incidents to the PPC.
+    pub report_deadlines: crate::incidents::deadlines::ReportDeadlines,
 }
 
 impl Context {
@@ -63,6 +67,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("deletion_confirmed", deletion_confirmed),
     ("sub_consignments_consented", sub_consignments_consented),
     ("sensitive_data_oversight", sensitive_data_oversight),
+    ("incident_reports", incident_reports),
 ];
 
 fn check(code: &str, result: CheckResult, reason: impl Into<String>, ids: Vec<&str>) -> Check {
@@ -286,6 +291,25 @@ pub fn sensitive_data_oversight(facts: &Facts, ctx: &Context) -> Check {
     let reason =
         "sensitive or cross-border data held by a consignee neither rated high nor audited on site within its interval";
     check(code, CheckResult::Warn, reason, risky)
+}
+
+/// Reports to the PPC of incidents not closed are made in time (APPI Art. 26): `fail` when a
+/// deadline has passed without the report, `warn` while one is due.
+pub fn incident_reports(facts: &Facts, _: &Context) -> Check {
+    let code = "incident_reports";
+    let overdue: Vec<&str> = facts.incidents.iter().filter(|i| i.overdue).map(|i| i.id.as_str()).collect();
+    if !overdue.is_empty() {
+        let reason = format!("{} reportable incident(s) with a report to the PPC overdue", overdue.len());
+        return check(code, CheckResult::Fail, reason, overdue);
+    }
+    let pending: Vec<_> = facts.incidents.iter().filter(|i| i.pending).collect();
+    match pending.iter().filter_map(|i| i.due_by).min() {
+        Some(due) => {
+            let reason = format!("{} reportable incident(s) with a report to the PPC due by {due}", pending.len());
+            check(code, CheckResult::Warn, reason, pending.iter().map(|i| i.id.as_str()).collect())
+        }
+        None => pass(code, "no report of an incident to the PPC is due"),
+    }
 }
 
 #[cfg(test)]

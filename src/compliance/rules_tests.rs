@@ -19,7 +19,13 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn ctx() -> Context {
-    Context { today: day("2026-06-15"), windows: Windows::default(), intervals: ReviewIntervals::default() }
+    Context {
+        today: day("2026-06-15"),
+        windows: Windows::default(),
+        intervals: ReviewIntervals::default(),
+        time_zone: chrono_tz::Asia::Tokyo,
+        report_deadlines: Default::default(),
+    }
 }
 
 fn an_approved() -> Facts {

@@ -330,6 +330,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        consignee_id -> Text,
+        kind -> Text,
+        suspected -> Bool,
+        description -> Text,
+        occurred_on -> Nullable<Date>,
+        detected_at -> Nullable<Timestamp>,
+        reported_by_consignee_at -> Nullable<Timestamp>,
+        company_aware_at -> Timestamp,
+        entrustment_ids -> Text,
+        categories -> Text,
+        affected_subjects -> Nullable<BigInt>,
+        affected_subjects_is_upper_bound -> Bool,
+        wrongful_intent -> Nullable<Bool>,
+        financial_damage_risk -> Bool,
+        secondary_damage -> Nullable<Text>,
+        advanced_encryption -> Bool,
+        status -> Text,
+        containment -> Nullable<Text>,
+        root_cause -> Nullable<Text>,
+        corrective_actions -> Text,
+        preliminary_reported_at -> Nullable<Timestamp>,
+        final_reported_at -> Nullable<Timestamp>,
+        subjects_notified_at -> Nullable<Timestamp>,
+        publicly_announced_at -> Nullable<Timestamp>,
+        review_id -> Nullable<Text>,
+        review_scheduled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    incident_documents (incident_id, document_id) {
+        incident_id -> Text,
+        document_id -> Text,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
@@ -342,6 +386,8 @@ diesel::joinable!(certifications -> consignees (consignee_id));
 diesel::joinable!(reviews -> consignees (consignee_id));
 diesel::joinable!(review_documents -> reviews (review_id));
 diesel::joinable!(findings -> reviews (review_id));
+diesel::joinable!(incidents -> consignees (consignee_id));
+diesel::joinable!(incident_documents -> incidents (incident_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
@@ -364,5 +410,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     findings,
     derived_settings,
     compliance_snapshots,
-    compliance_snapshot_days
+    compliance_snapshot_days,
+    incidents,
+    incident_documents
 );

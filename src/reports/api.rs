@@ -127,7 +127,8 @@ pub struct SeverityCounts {
     "memoranda_expiring_within_30_days": 1, "memoranda_expiring_within_60_days": 2, "memoranda_expiring_within_90_days": 4,
     "notice_deadlines_within_30_days": 3, "reviews_due_within_30_days": 5, "reviews_overdue": 2,
     "open_findings_by_severity": {"low": 4, "medium": 3, "high": 1, "critical": 0},
-    "entrustments_awaiting_deletion_confirmation": 2, "sensitive_category_holders": 6}))]
+    "entrustments_awaiting_deletion_confirmation": 2, "sensitive_category_holders": 6,
+    "open_incidents": 2, "incidents_with_overdue_reports": 1}))]
 pub struct Summary {
     /// The day counted (business time zone).
     pub on: chrono::NaiveDate,
@@ -155,6 +156,10 @@ pub struct Summary {
     pub entrustments_awaiting_deletion_confirmation: i64,
     /// Consignees holding special care-required personal information today.
     pub sensitive_category_holders: i64,
+    /// Incidents not closed (`open` or `contained`).
+    pub open_incidents: i64,
+    /// Incidents not closed with a report to the PPC overdue today.
+    pub incidents_with_overdue_reports: i64,
 }
 
 /// The span of the trend.

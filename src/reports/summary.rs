@@ -113,6 +113,18 @@ fn sensitive_holders(conn: &mut DbConnection, today: NaiveDate) -> Result<i64, A
     Ok(holders.len() as i64)
 }
 
+/// Incidents not closed, and those of them with a report to the PPC overdue (two queries).
+fn incidents(conn: &mut DbConnection, ctx: &Context) -> Result<(i64, i64), ApiError> {
+    let rows = crate::incidents::store::not_closed(conn, None)?;
+    let sensitive = crate::incidents::view::sensitive_codes(conn)?;
+    let judging = crate::incidents::model::Judging::on(&sensitive, ctx);
+    let mut overdue = 0;
+    for row in &rows {
+        overdue += i64::from(row.standing(&judging)?.overdue());
+    }
+    Ok((rows.len() as i64, overdue))
+}
+
 /// The summary on `ctx.today`.
 pub fn summary(conn: &mut DbConnection, ctx: &Context) -> Result<Summary, ApiError> {
     let today = ctx.today;
@@ -124,6 +136,7 @@ pub fn summary(conn: &mut DbConnection, ctx: &Context) -> Result<Summary, ApiErr
     let reviews_overdue: i64 = c::table.filter(c::next_review_due.lt(today)).count().get_result(conn)?;
     let awaiting: i64 =
         e::table.filter(e::ended_on.lt(today)).filter(e::deletion_confirmed_on.is_null()).count().get_result(conn)?;
+    let (open_incidents, incidents_with_overdue_reports) = incidents(conn, ctx)?;
     Ok(Summary {
         on: today,
         consignees_by_status: by_status(conn)?,
@@ -138,5 +151,7 @@ pub fn summary(conn: &mut DbConnection, ctx: &Context) -> Result<Summary, ApiErr
         open_findings_by_severity: findings(conn)?,
         entrustments_awaiting_deletion_confirmation: awaiting,
         sensitive_category_holders: sensitive_holders(conn, today)?,
+        open_incidents,
+        incidents_with_overdue_reports,
     })
 }

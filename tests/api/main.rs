@@ -22,6 +22,7 @@ mod findings;
 mod health;
 mod holders;
 mod imports;
+mod incidents;
 mod memoranda;
 mod memoranda_dates;
 mod migrations;

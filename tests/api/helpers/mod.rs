@@ -92,6 +92,9 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         compliance_review_days: 30,
         compliance_deletion_days: 30,
         compliance_snapshots: false,
+        incident_preliminary_days: 5,
+        incident_final_days: 30,
+        incident_final_days_wrongful: 60,
     }
 }
 

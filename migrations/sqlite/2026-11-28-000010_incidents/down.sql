@@ -1,0 +1,2 @@
+DROP TABLE incident_documents;
+DROP TABLE incidents;
