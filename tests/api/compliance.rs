@@ -50,7 +50,7 @@ async fn a_consignee_moves_through_every_standing_as_its_records_and_the_date_do
 
     let (judged, _) = compliance(&app, id(&candidate)).await;
     assert_eq!(judged["status"], "not_applicable");
-    assert_eq!(judged["checks"].as_array().unwrap().len(), 11);
+    assert_eq!(judged["checks"].as_array().unwrap().len(), 12);
     let (judged, before) = compliance(&app, id(&high)).await;
     assert_eq!(judged["status"], "compliant", "{judged}");
     assert_eq!((judged["on"].as_str(), judged["consignee_id"].as_str()), (Some("2026-06-01"), Some(id(&high))));

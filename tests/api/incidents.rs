@@ -230,7 +230,11 @@ async fn an_overdue_report_makes_the_consignee_non_compliant_until_it_is_made() 
         (Some("late"), Some(false))
     );
     let (status, check) = incident_check(&app, id(&consignee)).await;
-    assert_eq!((status.as_str(), check["result"].as_str()), ("attention", Some("warn")), "the final report is still due");
+    assert_eq!(
+        (status.as_str(), check["result"].as_str()),
+        ("attention", Some("warn")),
+        "the final report is still due"
+    );
     let done = json!({"final_reported_at": "2026-11-29T11:00:00+09:00"});
     let (_, reported) = app.patch_json(&path, "privacy_officer", &done).await;
     assert_eq!(reported["final_report_state"], "met");

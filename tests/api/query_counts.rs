@@ -31,6 +31,10 @@ async fn add_consignees(app: &TestApp, from: usize, to: usize) {
             let certification = json!({"scheme": "privacy_mark", "issuer": "JIPDEC", "issued_on": "2025-04-01"});
             let path = format!("/api/v1/consignees/{}/certifications", entrustment["consignee_id"].as_str().unwrap());
             assert_eq!(app.post_json(&path, "procurement", &certification).await.0, 201);
+            let incident = json!({"kind": "leak", "description": "件数", "categories": ["contact_details"],
+                "affected_subjects": 2000, "company_aware_at": "2026-01-05T00:00:00Z"});
+            let path = format!("/api/v1/consignees/{}/incidents", entrustment["consignee_id"].as_str().unwrap());
+            assert_eq!(app.post_json(&path, "procurement", &incident).await.0, 201);
         } else {
             let consignee = create_consignee(app, &format!("件数{i}株式会社")).await;
             create_memorandum(app, consignee["id"].as_str().unwrap(), &json!({"title": "draft"})).await;
@@ -56,6 +60,8 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
         "/api/v1/reviews/due?within=3650d&limit=200",
         "/api/v1/findings?limit=200",
         "/api/v1/certifications?limit=200",
+        "/api/v1/incidents?limit=200",
+        "/api/v1/incidents?limit=200&reportable=true&overdue=false",
         "/api/v1/data-categories/customer_records/holders?include_ended=true&include_children=true&limit=200",
     ];
     add_consignees(&app, 0, 2).await;
@@ -70,8 +76,8 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
     // The consignee page, its consignees' memoranda, the required clauses, their entrustments
     // holding data, those entrustments' categories and their open findings (6), the compliance
     // facts (required clauses, sensitive categories, signed memoranda, entrustments and their
-    // categories, sub-consignments, completed reviews, open findings, certifications: 9), plus
-    // the pool's connection check. The facts repeat four of the view's queries: one load could
-    // serve both.
-    assert_eq!(queries_for(&app, paths[0]).await, 16);
+    // categories, sub-consignments, completed reviews, open findings, certifications, incidents
+    // not closed: 10), plus the pool's connection check. The facts repeat four of the view's
+    // queries: one load could serve both.
+    assert_eq!(queries_for(&app, paths[0]).await, 17);
 }

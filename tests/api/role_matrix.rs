@@ -120,7 +120,37 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("PATCH", "/api/v1/certifications/{id}", "procurement", r#"{"scope": "matrix"}"#),
     ("PUT", "/api/v1/certifications/{id}/document", "procurement", "%PDF-1.7\n%%EOF\n"),
     ("GET", "/api/v1/certifications/{id}/document", "viewer", ""),
+    ("POST", "/api/v1/consignees/{id}/incidents", "procurement", INCIDENT),
+    ("GET", "/api/v1/consignees/{id}/incidents", "viewer", ""),
+    ("GET", "/api/v1/incidents", "viewer", ""),
+    ("GET", "/api/v1/incidents/{id}", "viewer", ""),
+    ("PATCH", "/api/v1/incidents/{id}", "privacy_officer", r#"{"suspected": true}"#),
+    ("POST", "/api/v1/incidents/{id}/close", "privacy_officer", r#"{"containment": "matrix", "root_cause": "matrix"}"#),
+    ("GET", "/api/v1/incidents/{id}/ppc-report", "viewer", ""),
+    ("POST", "/api/v1/incidents/{id}/documents", "procurement", "%PDF-1.7\n%%EOF\n"),
+    ("GET", "/api/v1/incidents/{id}/documents/{sha256}", "viewer", ""),
 ];
+
+/// An incident that is not reportable, so it closes with containment and root cause alone.
+const INCIDENT: &str = r#"{"kind": "loss", "description": "matrix", "company_aware_at": "2026-01-05T00:00:00Z"}"#;
+
+/// An incident (with a document to download).
+async fn incident_target(app: &TestApp, path: &str) -> Option<String> {
+    if !path.starts_with("/api/v1/incidents/{") {
+        return None;
+    }
+    let consignee = create_consignee(app, &format!("Matrix {path}")).await;
+    let url = format!("/api/v1/consignees/{}/incidents", consignee["id"].as_str().unwrap());
+    let (status, incident) = app.post_json(&url, "procurement", &serde_json::from_str(INCIDENT).unwrap()).await;
+    assert_eq!(status, 201, "{incident}");
+    let id = incident["id"].as_str().unwrap();
+    let mut url = path.replace("{id}", id);
+    if path.ends_with("{sha256}") {
+        let document = upload_pdf_to(app, Method::POST, &format!("/api/v1/incidents/{id}/documents")).await;
+        url = url.replace("{sha256}", document["sha256"].as_str().unwrap());
+    }
+    Some(url)
+}
 
 /// The review's answers are set beforehand (the checklist may have grown during the run).
 const COMPLETION: &str = r#"{"outcome": "satisfactory"}"#;
@@ -187,6 +217,9 @@ async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
         return (path.replace("{id}", created["id"].as_str().unwrap()), String::new());
     }
     if let Some(url) = supervision_target(app, method, path).await {
+        return (url, String::new());
+    }
+    if let Some(url) = incident_target(app, path).await {
         return (url, String::new());
     }
     if path == "/api/v1/consignees/{id}/entrustments" && method == "POST" {
