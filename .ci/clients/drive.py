@@ -24,6 +24,7 @@ from consignee_registry_client.api.reports import get_summary_report
 from consignee_registry_client.api.clause_templates import list_clause_templates
 from consignee_registry_client.api.data_categories import list_category_holders
 from consignee_registry_client.api.entrustments import create_entrustment
+from consignee_registry_client.api.incidents import create_incident, get_incident_ppc_report, update_incident
 from consignee_registry_client.api.reviews import complete_review, create_review, list_review_checklist_items
 from consignee_registry_client.api.memoranda import (
     create_memorandum,
@@ -38,6 +39,14 @@ from consignee_registry_client.models import (
     Compliance,
     ComplianceStatus,
     ImportResult,
+    Incident,
+    IncidentInput,
+    IncidentKind,
+    IncidentPatch,
+    PpcItem,
+    PpcReport,
+    ReportableReason,
+    ReportState,
     Summary,
     Consignee,
     ConsigneeInput,
@@ -193,3 +202,26 @@ with client:
     print(f"ok compliance: {judged.status.value}; summary approved {summary.consignees_by_status.approved}; "
           f"import: {imported.created} created from CP932")
 
+    # A misdelivery of 1,200 people's contact details: reportable, with deadlines; then the preliminary report.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    leak = IncidentInput(
+        kind=IncidentKind.MISDELIVERY,
+        description="請求書の誤送付",
+        detected_at=now - datetime.timedelta(hours=6),
+        reported_by_consignee_at=now - datetime.timedelta(hours=2),
+        entrustments=[entrustment.id],
+        categories=["contact_details"],
+        affected_subjects=1200,
+    )
+    incident = expect(create_incident.sync_detailed(created.id, client=client, body=leak), HTTPStatus.CREATED)
+    assert type(incident) is Incident and incident.reportable, incident
+    assert incident.reportable_reasons == [ReportableReason.MORE_THAN_1000_SUBJECTS], incident.reportable_reasons
+    assert incident.preliminary_report_state == ReportState.DUE and incident.follow_up_review, incident
+    assert incident.impact.notification_clauses[0].met is True, incident.impact
+    patch = IncidentPatch(preliminary_reported_at=now - datetime.timedelta(minutes=5))
+    reported = expect(update_incident.sync_detailed(incident.id, client=client, body=patch), HTTPStatus.OK)
+    assert reported.preliminary_report_state == ReportState.MET, reported
+    report = expect(get_incident_ppc_report.sync_detailed(incident.id, client=client), HTTPStatus.OK)
+    assert type(report) is PpcReport and PpcItem.CAUSE in report.missing_for_final, report
+    print(f"ok incident: 201 reportable, final report due {incident.final_report_due}; "
+          f"preliminary {reported.preliminary_report_state.value}; PPC report lacks {[i.value for i in report.missing_for_final]}")
