@@ -246,7 +246,7 @@ pub fn delete(
 
 /// The first kind of record attached to the consignee, if any.
 fn attached(conn: &mut DbConnection, id: &str) -> Result<Option<&'static str>, ApiError> {
-    use crate::db::schema::{certifications as t, reviews as r};
+    use crate::db::schema::{certifications as t, incidents as i, reviews as r};
     if crate::memoranda::store::exists_for(conn, id)? {
         return Ok(Some("memoranda"));
     }
@@ -255,7 +255,11 @@ fn attached(conn: &mut DbConnection, id: &str) -> Result<Option<&'static str>, A
         return Ok(Some("reviews"));
     }
     let certifications: i64 = t::table.filter(t::consignee_id.eq(id)).count().get_result(conn)?;
-    Ok((certifications > 0).then_some("certifications"))
+    if certifications > 0 {
+        return Ok(Some("certifications"));
+    }
+    let incidents: i64 = i::table.filter(i::consignee_id.eq(id)).count().get_result(conn)?;
+    Ok((incidents > 0).then_some("incidents"))
 }
 
 /// Up to `limit` consignees after the cursor id, in creation order, matching the filters.

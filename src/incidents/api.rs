@@ -9,6 +9,7 @@ use validator::Validate;
 
 use super::deadlines::{ReportState, ReportableReason};
 use crate::documents::api::Document;
+use crate::domain::code::CategoryCode;
 
 /// What happened to the entrusted personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoStaticStr, EnumString)]
@@ -142,7 +143,7 @@ pub struct IncidentInput {
     /// Data categories affected: codes the consignee holds or held.
     #[serde(default)]
     #[validate(length(max = 100))]
-    #[schema(max_items = 100, value_type = Vec<String>)]
+    #[schema(max_items = 100, value_type = Vec<CategoryCode>)]
     pub categories: Vec<String>,
     /// How many people are affected (or at most, with `affected_subjects_is_upper_bound`).
     #[serde(default, deserialize_with = "crate::http::body::whole_option")]

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::api::{CorrectiveAction, IncidentInput, IncidentKind, OpenIncidentStatus};
+use crate::domain::code::CategoryCode;
 use crate::http::patch::{self, double_option, double_whole, non_null, non_null_trimmed};
 
 /// A JSON merge patch (RFC 7396) of an incident that is not closed. `null` clears an optional
@@ -49,7 +50,7 @@ pub struct IncidentPatch {
     pub entrustments: Option<Option<Vec<Uuid>>>,
     /// Category codes affected.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Vec<String>>, max_items = 100)]
+    #[schema(value_type = Option<Vec<CategoryCode>>, max_items = 100)]
     pub categories: Option<Option<Vec<String>>>,
     /// People affected (or at most).
     #[serde(default, deserialize_with = "double_whole")]

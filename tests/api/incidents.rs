@@ -125,6 +125,16 @@ async fn an_incident_derives_its_deadlines_and_answers_the_first_questions() {
         (quiet["reportable"].as_bool(), quiet["final_report_state"].as_str()),
         (Some(false), Some("not_required"))
     );
+    let candidate = crate::helpers::fixtures::create_consignee(&app, "事故候補株式会社").await;
+    let path = format!("/api/v1/consignees/{}/incidents?schedule_review=false", id(&candidate));
+    let loss = json!({"kind": "loss", "description": "試用中の紛失", "company_aware_at": "2026-11-24T09:00:00+09:00"});
+    assert_eq!(app.post_json(&path, "procurement", &loss).await.0, 201);
+    let deleted = app
+        .request(Method::DELETE, &format!("/api/v1/consignees/{}", id(&candidate)), "procurement")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 409, "a candidate with an incident is kept as evidence");
 
     let (status, audit) =
         app.get_json(&format!("/api/v1/audit/events?resource_type=incident&resource_id={}", id(&incident))).await;
