@@ -66,6 +66,13 @@ pub fn calendar_date(date: &chrono::NaiveDate) -> Result<(), ValidationError> {
     Err(ValidationError::new("date_range").with_message("must be a date between 0001-01-01 and 9999-12-31".into()))
 }
 
+/// An instant RFC 3339 can write in UTC (years 0001–9999).
+pub fn calendar_instant(at: &chrono::DateTime<chrono::Utc>) -> Result<(), ValidationError> {
+    calendar_date(&at.date_naive()).map_err(|_| {
+        ValidationError::new("date_range").with_message("must be a time between years 0001 and 9999 (UTC)".into())
+    })
+}
+
 /// `Ok` when no field failed, else 422 listing every failure.
 pub fn all_valid(errors: Vec<FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() {

@@ -129,11 +129,14 @@ pub struct IncidentInput {
     #[validate(custom(function = "crate::validation::calendar_date"))]
     pub occurred_on: Option<NaiveDate>,
     /// When the consignee detected it.
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub detected_at: Option<DateTime<Utc>>,
     /// When the consignee reported it to the company (not before detection).
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub reported_by_consignee_at: Option<DateTime<Utc>>,
     /// When the company became aware; the PPC deadlines run from here. Defaults to
     /// `reported_by_consignee_at`; one of the two is required.
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub company_aware_at: Option<DateTime<Utc>>,
     /// Entrustments of this consignee affected.
     #[serde(default)]
@@ -183,12 +186,16 @@ pub struct IncidentInput {
     #[schema(max_items = 50)]
     pub corrective_actions: Vec<CorrectiveAction>,
     /// When the preliminary report (速報) was made to the PPC.
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub preliminary_reported_at: Option<DateTime<Utc>>,
     /// When the final report (確報) was made; not before the preliminary one.
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub final_reported_at: Option<DateTime<Utc>>,
     /// When the people affected were notified.
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub subjects_notified_at: Option<DateTime<Utc>>,
     /// When the incident was announced publicly (instead of, or besides, notifying).
+    #[validate(custom(function = "crate::validation::calendar_instant"))]
     pub publicly_announced_at: Option<DateTime<Utc>>,
 }
 

@@ -100,11 +100,15 @@ fn covering_memoranda(
     supervision: Supervision,
 ) -> Result<Vec<MemorandumRow>, ApiError> {
     let named: Vec<String> = row.input()?.entrustments.iter().map(|id| id.to_string()).collect();
+    let signed = [MemorandumStatus::Signed.as_str(), MemorandumStatus::Terminated.as_str()];
     if !named.is_empty() {
         let ids = e::table.filter(e::id.eq_any(named)).select(e::memorandum_id);
-        return Ok(m::table.filter(m::id.eq_any(ids)).order(m::id.asc()).load(conn)?);
+        return Ok(m::table
+            .filter(m::id.eq_any(ids))
+            .filter(m::status.eq_any(signed))
+            .order(m::id.asc())
+            .load(conn)?);
     }
-    let signed = [MemorandumStatus::Signed.as_str(), MemorandumStatus::Terminated.as_str()];
     let rows: Vec<MemorandumRow> = m::table
         .filter(m::consignee_id.eq(row.consignee_id.clone()))
         .filter(m::status.eq_any(signed))

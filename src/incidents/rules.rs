@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
@@ -13,16 +13,26 @@ use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::validation;
 
-/// Trims the free texts, drops repeated references and defaults `company_aware_at` to the
-/// consignee's report.
+/// Trims the free texts, drops repeated references, defaults `company_aware_at` to the
+/// consignee's report and cuts times to the microseconds both databases keep.
 pub fn normalized(mut input: IncidentInput) -> IncidentInput {
     input.secondary_damage = validation::trim_option(input.secondary_damage);
     input.containment = validation::trim_option(input.containment);
     input.root_cause = validation::trim_option(input.root_cause);
-    input.categories = input.categories.into_iter().map(|c| c.trim().to_owned()).collect();
     dedup(&mut input.categories);
     dedup(&mut input.entrustments);
     input.company_aware_at = input.company_aware_at.or(input.reported_by_consignee_at);
+    for at in [
+        &mut input.detected_at,
+        &mut input.reported_by_consignee_at,
+        &mut input.company_aware_at,
+        &mut input.preliminary_reported_at,
+        &mut input.final_reported_at,
+        &mut input.subjects_notified_at,
+        &mut input.publicly_announced_at,
+    ] {
+        *at = at.map(|t| t.trunc_subsecs(6));
+    }
     input
 }
 
@@ -68,10 +78,11 @@ fn timeline_errors(input: &IncidentInput, now: DateTime<Utc>, tz: Tz) -> Vec<Fie
             errors.push(FieldError::new("detected_at", "before_occurrence", "cannot be before occurred_on"));
         }
     }
-    let [detected, reported, aware, preliminary, final_report, notified, _] = times;
+    let [detected, reported, aware, preliminary, final_report, notified, announced] = times;
     not_before(&mut errors, reported, detected);
     not_before(&mut errors, preliminary, aware);
     not_before(&mut errors, notified, aware);
+    not_before(&mut errors, announced, aware);
     match (preliminary.1, final_report.1) {
         (None, Some(_)) => errors.push(FieldError::new(
             "final_reported_at",
@@ -106,8 +117,12 @@ pub fn check(input: &IncidentInput, now: DateTime<Utc>, tz: Tz) -> Result<(), Ap
     if input.status == OpenIncidentStatus::Contained && input.containment.is_none() {
         errors.push(FieldError::new("containment", "required", "say how the incident was contained"));
     }
-    if input.categories.iter().any(|c| !(1..=64).contains(&c.chars().count())) {
-        errors.push(FieldError::new("categories", "length", "each category code has 1 to 64 characters"));
+    for (i, _) in input.categories.iter().enumerate().filter(|(_, c)| !crate::domain::code::is_code(c)) {
+        errors.push(FieldError::new(
+            format!("categories[{i}]"),
+            "pattern",
+            "a category code as `GET /data-categories` lists",
+        ));
     }
     let today = now.with_timezone(&tz).date_naive();
     for (i, _) in input.corrective_actions.iter().enumerate().filter(|(_, a)| a.done_on.is_some_and(|d| d > today)) {

@@ -198,11 +198,15 @@ pub fn close(
     frozen(&row)?;
     media?;
     let closure: IncidentClosure = crate::http::body::parse(body)?;
+    let closure = IncidentClosure {
+        containment: crate::validation::trim_option(closure.containment),
+        root_cause: crate::validation::trim_option(closure.root_cause),
+    };
     crate::validation::check(&closure)?;
     check_version(&expected, row.version)?;
     let mut input = row.input()?;
-    input.containment = crate::validation::trim_option(closure.containment).or(input.containment);
-    input.root_cause = crate::validation::trim_option(closure.root_cause).or(input.root_cause);
+    input.containment = closure.containment.or(input.containment);
+    input.root_cause = closure.root_cause.or(input.root_cause);
     let reportable = view::standing_of(conn, &row, supervision)?.reportable;
     rules::check_closing(&input, reportable)?;
     dispatch::lock_consignee(conn, &row.consignee_id)?;

@@ -335,6 +335,9 @@ async fn closing_needs_containment_cause_and_the_reports_then_freezes_the_facts(
     assert_eq!((status, contained["status"].as_str()), (200, Some("contained")), "{contained}");
     let (status, problem) = app.post_json(&format!("{path}/close"), "privacy_officer", &json!({})).await;
     assert_eq!((status, error_fields(&problem)), (422, vec!["root_cause".to_owned()]));
+    let blank = json!({"root_cause": "   "});
+    let (status, problem) = app.post_json(&format!("{path}/close"), "privacy_officer", &blank).await;
+    assert_eq!((status, error_fields(&problem)), (422, vec!["root_cause".to_owned()]), "a blank cause is no cause");
     let (status, _) =
         app.post_json(&format!("{path}/close"), "procurement", &json!({"root_cause": "宛名の並び替え"})).await;
     assert_eq!(status, 403);
@@ -435,4 +438,59 @@ async fn documents_attach_once_and_download() {
         .unwrap();
     assert_eq!(download.status(), 200);
     assert_eq!(download.bytes().await.unwrap().to_vec(), bytes);
+}
+
+#[tokio::test]
+async fn patches_merge_keep_versions_honestly_and_refuse_stale_writes() {
+    let (app, _) = app_on_tuesday().await;
+    let (consignee, _, entrustment) = entrusted_consignee(&app, "差分株式会社").await;
+    let mut body = misdelivery(&entrustment);
+    body["detected_at"] = json!("2026-11-24T10:00:00.123456789+09:00");
+    let incident = record(&app, id(&consignee), &body).await;
+    let path = format!("/api/v1/incidents/{}", id(&incident));
+    assert_eq!(
+        incident["detected_at"], "2026-11-24T01:00:00.123456Z",
+        "times keep the microseconds both databases store"
+    );
+    let (status, same) =
+        app.patch_json(&path, "privacy_officer", &json!({"detected_at": "2026-11-24T10:00:00.123456789+09:00"})).await;
+    assert_eq!((status, same["version"].as_i64()), (200, Some(1)), "an unchanged value is no change");
+    let (_, again) = app.get_json(&path).await;
+    assert_eq!(again["detected_at"], incident["detected_at"]);
+
+    let aware = json!({"company_aware_at": "2026-11-24T15:45:00+09:00"});
+    let (_, moved) = app.patch_json(&path, "privacy_officer", &aware).await;
+    assert_eq!(moved["company_aware_at"], "2026-11-24T06:45:00Z");
+    let (_, back) = app.patch_json(&path, "privacy_officer", &json!({"company_aware_at": null})).await;
+    assert_eq!(back["company_aware_at"], "2026-11-24T06:30:00Z", "cleared, it falls back to the consignee's report");
+    let (status, problem) =
+        app.patch_json(&path, "privacy_officer", &json!({"publicly_announced_at": "0000-01-01T00:00:00+09:00"})).await;
+    assert_eq!((status, error_fields(&problem)), (422, vec!["publicly_announced_at".to_owned()]));
+    let (status, problem) =
+        app.patch_json(&path, "privacy_officer", &json!({"categories": [" contact_details"]})).await;
+    assert_eq!((status, error_fields(&problem)), (422, vec!["categories[0]".to_owned()]));
+
+    let stale = app
+        .request(Method::PATCH, &path, "privacy_officer")
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "\"1\"")
+        .body(json!({"suspected": true}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+    let etag = app.request(Method::GET, &path, "viewer").send().await.unwrap().headers()["etag"].clone();
+    let unchanged =
+        app.request(Method::GET, &path, "viewer").header("if-none-match", etag.clone()).send().await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    let uploaded = app
+        .request(Method::POST, &format!("{path}/documents"), "procurement")
+        .header("content-type", "application/pdf")
+        .body(pdf(512))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 200);
+    let changed = app.request(Method::GET, &path, "viewer").header("if-none-match", etag).send().await.unwrap();
+    assert_eq!(changed.status(), 200, "a document changes the representation and its ETag");
 }
