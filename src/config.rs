@@ -135,6 +135,9 @@ pub struct Settings {
     /// Days for the final report when caused with wrongful intent (60).
     #[arg(long, env = "CR_INCIDENT_FINAL_DAYS_WRONGFUL", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub incident_final_days_wrongful: u32,
+    /// How long an Idempotency-Key and its response are kept.
+    #[arg(long, env = "CR_IDEMPOTENCY_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub idempotency_ttl: Duration,
 }
 
 /// Secrets and database passwords never appear in debug output.

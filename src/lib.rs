@@ -18,6 +18,7 @@ pub mod error;
 pub mod findings;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod incidents;
 pub mod memoranda;
 pub mod openapi;

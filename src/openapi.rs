@@ -99,11 +99,39 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     add(op, "500", "Unexpected error; quote the X-Request-Id");
 }
 
+/// Documents `Idempotency-Key` on a POST and the answers it adds.
+fn idempotent(op: &mut Operation) {
+    use utoipa::openapi::path::ParameterBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::Required;
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(crate::idempotency::MAX_LEN))
+        .pattern(Some("^[ -~]+$"));
+    let description = "Makes the request safe to retry (IETF httpapi Idempotency-Key): the first response is kept \
+for 24 h (CR_IDEMPOTENCY_TTL) with a hash of the request; a retry with the same key and request gets it again \
+(with `Idempotent-Replayed: true`) without running twice. Keys belong to the token's subject.";
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(parameter);
+    add(op, "409", "A state conflict, or a request with this Idempotency-Key is still running; retry later");
+    add(op, "422", "Invalid fields, all listed; or this Idempotency-Key was used with a different request");
+}
+
 /// The whole document, generated from the code.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::startup::routes).split_for_parts();
     for (path, item) in doc.paths.paths.iter_mut() {
+        if let Some(op) = item.post.as_mut().filter(|_| path.starts_with(API_PREFIX)) {
+            idempotent(op);
+        }
         let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for op in ops.into_iter().flatten() {
             let has_body = op.request_body.is_some();

@@ -91,6 +91,9 @@ impl Application {
             review_intervals: settings.review_intervals(),
             compliance_windows: settings.compliance_windows(),
             report_deadlines: settings.report_deadlines(),
+            body_limit: settings.body_limit,
+            idempotency_ttl: chrono::Duration::from_std(settings.idempotency_ttl)
+                .map_err(|e| format!("CR_IDEMPOTENCY_TTL is out of range: {e}"))?,
         });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
@@ -189,8 +192,8 @@ async fn redirect(to: &'static str) -> HttpResponse {
 }
 
 /// Around the routes, outermost first: HEAD and trailing-slash normalization, the request id
-/// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, and the
-/// refusal of undocumented query parameters.
+/// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, the
+/// refusal of undocumented query parameters, and Idempotency-Key.
 fn with_plumbing<T>(
     app: App<T>,
     table: web::Data<RouteTable>,
@@ -213,7 +216,8 @@ where
         > + 'static,
 {
     let guard = table.clone();
-    app.wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
+    app.wrap(actix_web::middleware::from_fn(crate::idempotency::handle))
+        .wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
         .wrap(TracingLogger::<request_id::RootSpan>::new())
         .wrap_fn(|req, srv| {
             let id = request_id::assign(&req);

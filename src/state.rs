@@ -27,6 +27,10 @@ pub struct AppState {
     pub compliance_windows: crate::compliance::rules::Windows,
     /// Days allowed for reports of incidents to the PPC.
     pub report_deadlines: crate::incidents::deadlines::ReportDeadlines,
+    /// The largest accepted JSON body, in bytes.
+    pub body_limit: usize,
+    /// How long an Idempotency-Key and its response are kept.
+    pub idempotency_ttl: chrono::Duration,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.

@@ -46,6 +46,17 @@ pub fn lock_audit_chain(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Serializes the requests that use one caller's Idempotency-Key for the rest of the current
+/// transaction (PostgreSQL: an advisory lock on the key's hash; SQLite already holds the write lock).
+pub fn lock_idempotency_key(conn: &mut DbConnection, caller: &str, key: &str) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(c) = conn {
+        sql_query("SELECT pg_advisory_xact_lock(7277004, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("{caller}\n{key}"))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Serializes the writes that check one consignee's records against each other (supersedes
 /// chains, external refs, deletion of a candidate with nothing attached) for the rest of the
 /// current transaction.

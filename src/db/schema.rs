@@ -374,6 +374,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (caller, idempotency_key) {
+        caller -> Text,
+        idempotency_key -> Text,
+        request_sha256 -> Text,
+        status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
@@ -412,5 +425,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     compliance_snapshots,
     compliance_snapshot_days,
     incidents,
-    incident_documents
+    incident_documents,
+    idempotency_keys
 );

@@ -21,6 +21,7 @@ mod failures;
 mod findings;
 mod health;
 mod holders;
+mod idempotency;
 mod imports;
 mod incidents;
 mod memoranda;

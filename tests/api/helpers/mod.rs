@@ -95,6 +95,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         incident_preliminary_days: 5,
         incident_final_days: 30,
         incident_final_days_wrongful: 60,
+        idempotency_ttl: Duration::from_secs(24 * 3600),
     }
 }
 

@@ -1,0 +1,138 @@
+//! `Idempotency-Key` on every POST (IETF httpapi draft): the first request's response is kept
+//! with a hash of the request, a retry with the same key and request gets that response again
+//! without running twice, the same key with another request is 422, and a retry while the first
+//! still runs is 409. Keys belong to the caller (the token's subject) and expire
+//! (`CR_IDEMPOTENCY_TTL`, default 24 h).
+
+pub mod store;
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use self::store::{Claim, StoredResponse};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The request header naming the key.
+pub const HEADER: &str = "idempotency-key";
+/// The response header marking a replayed response.
+pub const REPLAYED: &str = "idempotent-replayed";
+/// The longest key accepted.
+pub const MAX_LEN: usize = 255;
+/// The headers a replay repeats.
+const KEPT: [header::HeaderName; 4] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG, header::CACHE_CONTROL];
+
+/// The key of a POST that carries one: 1–255 visible ASCII characters (400 otherwise).
+fn key_of(req: &ServiceRequest) -> Option<Result<String, ApiError>> {
+    if req.method() != Method::POST || !req.path().starts_with(crate::openapi::API_PREFIX) {
+        return None;
+    }
+    let value = req.headers().get(HEADER)?;
+    let sane = |k: &str| (1..=MAX_LEN).contains(&k.len()) && k.bytes().all(|b| (0x20..0x7f).contains(&b));
+    Some(match value.to_str() {
+        Ok(key) if sane(key) => Ok(key.to_owned()),
+        _ => Err(ApiError::BadRequest(format!("{HEADER} must be 1 to {MAX_LEN} visible ASCII characters"))),
+    })
+}
+
+fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
+    let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()).unwrap_or_default();
+    let mut hash = Sha256::new();
+    for part in [req.method().as_str().as_bytes(), req.path().as_bytes(), req.query_string().as_bytes(), content_type] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    hash.update(body);
+    hex::encode(hash.finalize())
+}
+
+fn replay(stored: StoredResponse) -> HttpResponse {
+    let mut response = HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+    for (name, value) in stored.headers {
+        response.insert_header((name, value));
+    }
+    response.insert_header((REPLAYED, "true")).body(stored.body)
+}
+
+/// The middleware: passes every request without a key through untouched.
+pub async fn handle(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let key = match key_of(&req) {
+        None => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(Err(e)) => return Ok(req.error_response(e)),
+        Some(Ok(key)) => key,
+    };
+    let (Ok(caller), Some(state)) = (req.extract::<Caller>().await, req.app_data::<web::Data<AppState>>().cloned())
+    else {
+        // No caller: the handler answers 401 (and keeps nothing).
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let limit = state.document_limit.max(state.import_limit).max(state.body_limit);
+    let payload = req.take_payload();
+    let body = match crate::http::body::read_at_most(req.request(), payload, limit).await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    let hash = request_hash(&req, &body);
+    req.set_payload(actix_web::dev::Payload::from(body));
+    let (at, ttl, owner) = (state.clock.now(), state.idempotency_ttl, (caller.sub.clone(), key.clone()));
+    let claimed = state.db.write(move |c| store::claim(c, (&owner.0, &owner.1), &hash, at, ttl)).await;
+    match claimed {
+        Ok(Claim::Run) => {}
+        Ok(Claim::Replay(stored)) => return Ok(req.into_response(replay(stored))),
+        Ok(Claim::Running) => {
+            let e = ApiError::Conflict(format!("a request with this {HEADER} is still running; retry later"));
+            return Ok(req.error_response(e));
+        }
+        Ok(Claim::Mismatch) => {
+            let message = format!("this {HEADER} was used with a different request");
+            return Ok(req.error_response(ApiError::invalid(HEADER, "reused", &message)));
+        }
+        Err(e) => return Ok(req.error_response(e)),
+    }
+    let owner = (caller.sub, key);
+    let outcome = next.call(req).await;
+    let response = match outcome {
+        Ok(response) => response,
+        Err(e) => {
+            let _ = state.db.write(move |c| store::release(c, (&owner.0, &owner.1))).await;
+            return Err(e);
+        }
+    };
+    keep(&state, owner, response).await
+}
+
+/// Stores a response (not a server error or a 429) for retries and passes it on.
+async fn keep(
+    state: &AppState,
+    owner: (String, String),
+    response: ServiceResponse<impl MessageBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let (req, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let body = to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let status = head.status();
+    let kept = if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        state.db.write(move |c| store::release(c, (&owner.0, &owner.1))).await
+    } else {
+        let headers = KEPT
+            .iter()
+            .filter_map(|name| {
+                head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_owned()))
+            })
+            .collect();
+        let stored = StoredResponse { status: status.as_u16(), headers, body: body.to_vec() };
+        state.db.write(move |c| store::finish(c, (&owner.0, &owner.1), &stored)).await
+    };
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "could not keep the response of an idempotent request");
+    }
+    Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(body))))
+}

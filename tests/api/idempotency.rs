@@ -1,0 +1,111 @@
+//! Idempotency-Key on POST: a retry gets the first response without a second record, the same key
+//! with another request is 422, concurrent retries create one record, keys belong to their caller
+//! and expire.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use consignee_registry::clock::ManualClock;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::fixtures::{consignee_body, create_consignee, memorandum_body, ready_memorandum};
+use crate::helpers::{problem, spawn_app, spawn_app_at, token, TestApp};
+
+async fn post_with_key(app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
+    app.request(Method::POST, path, "procurement").header("idempotency-key", key).json(body).send().await.unwrap()
+}
+
+fn at(instant: &str) -> DateTime<Utc> {
+    instant.parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_retry_gets_the_first_response_and_creates_nothing_more() {
+    let app = spawn_app().await;
+    let body = consignee_body("再送株式会社");
+    let first = post_with_key(&app, "/api/v1/consignees", "create-1", &body).await;
+    assert_eq!(first.status(), 201);
+    let (location, etag) = (first.headers()["location"].clone(), first.headers()["etag"].clone());
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let created: Value = first.json().await.unwrap();
+    let retry = post_with_key(&app, "/api/v1/consignees", "create-1", &body).await;
+    assert_eq!(retry.status(), 201);
+    assert_eq!((&retry.headers()["location"], &retry.headers()["etag"]), (&location, &etag));
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(retry.json::<Value>().await.unwrap(), created);
+    assert_eq!(app.all_consignees().await.len(), 1, "the retry created nothing");
+
+    let other = post_with_key(&app, "/api/v1/consignees", "create-1", &consignee_body("別物株式会社")).await;
+    let refused = problem(other, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "idempotency-key", "{refused}");
+    let long = "k".repeat(256);
+    assert_eq!(post_with_key(&app, "/api/v1/consignees", &long, &body).await.status(), 400);
+    assert_eq!(app.all_consignees().await.len(), 1);
+
+    let again = post_with_key(&app, "/api/v1/consignees", "create-2", &body).await;
+    assert_eq!(again.status(), 201, "a new key runs the request again");
+    assert_eq!(app.all_consignees().await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_action_retried_answers_its_first_result_not_a_conflict() {
+    let app = spawn_app().await;
+    let consignee = create_consignee(&app, "署名再送株式会社").await;
+    let body = memorandum_body(&app, "覚書").await;
+    let memorandum = ready_memorandum(&app, consignee["id"].as_str().unwrap(), &body).await;
+    let path = format!("/api/v1/memoranda/{}/sign", memorandum["id"].as_str().unwrap());
+    let sign =
+        |key: &'static str| app.request(Method::POST, &path, "procurement").header("idempotency-key", key).send();
+    let first = sign("sign-1").await.unwrap();
+    assert_eq!(first.status(), 200);
+    let signed: Value = first.json().await.unwrap();
+    let retry = sign("sign-1").await.unwrap();
+    assert_eq!(retry.status(), 200, "the retry of a sign that worked answers its result");
+    assert_eq!(retry.json::<Value>().await.unwrap(), signed);
+    assert_eq!(sign("sign-2").await.unwrap().status(), 409, "signing again without the key is the usual 409");
+}
+
+#[tokio::test]
+async fn concurrent_retries_create_one_record() {
+    let app = spawn_app().await;
+    let body = consignee_body("同時再送株式会社");
+    let sends = (0..8).map(|_| post_with_key(&app, "/api/v1/consignees", "burst", &body));
+    let responses = futures_util::future::join_all(sends).await;
+    let mut ids = Vec::new();
+    for response in responses {
+        match response.status().as_u16() {
+            201 => ids.push(response.json::<Value>().await.unwrap()["id"].clone()),
+            409 => {}
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    assert!(!ids.is_empty());
+    assert!(ids.iter().all(|id| *id == ids[0]), "every 201 is the same consignee: {ids:?}");
+    assert_eq!(app.all_consignees().await.len(), 1);
+}
+
+#[tokio::test]
+async fn keys_belong_to_their_caller_and_expire() {
+    let clock = Arc::new(ManualClock::new(at("2026-11-24T01:00:00Z")));
+    let app = spawn_app_at(clock.clone(), |_| {}).await;
+    let body = json!({"kind": "loss", "description": "鍵", "company_aware_at": "2026-11-24T00:00:00Z"});
+    let consignee = create_consignee(&app, "鍵株式会社").await;
+    let path = format!("/api/v1/consignees/{}/incidents?schedule_review=false", consignee["id"].as_str().unwrap());
+    let as_subject = |sub: &str| {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(token(sub, "procurement"))
+            .header("idempotency-key", "shared")
+            .json(&body)
+            .send()
+    };
+    let first: Value = as_subject("alice").await.unwrap().json().await.unwrap();
+    let other: Value = as_subject("bob").await.unwrap().json().await.unwrap();
+    assert_ne!(first["id"], other["id"], "another caller's key is another key");
+    let replayed: Value = as_subject("alice").await.unwrap().json().await.unwrap();
+    assert_eq!(replayed["id"], first["id"]);
+    clock.set(at("2026-11-25T01:00:01Z"));
+    let expired: Value = as_subject("alice").await.unwrap().json().await.unwrap();
+    assert_ne!(expired["id"], first["id"], "after 24 hours the key is new again");
+}
