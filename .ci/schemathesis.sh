@@ -38,6 +38,8 @@ done
 curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "server did not start"; cat "$work/server.log"; exit 1; }
 token=$("$BIN" token --sub schemathesis --role admin --ttl 2h 2>/dev/null)
 
+# A fresh Idempotency-Key per generated request (see the hooks module).
+export PYTHONPATH="$PWD/.ci${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks
 "$VENV/bin/st" --config-file .ci/schemathesis.toml run "http://127.0.0.1:$port/api-docs/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
