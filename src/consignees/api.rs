@@ -128,6 +128,12 @@ pub struct ConsigneeInput {
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub notes: Option<String>,
+    /// The contract system's identifier (unique when present); `PUT /consignees/by-ref/{external_ref}`
+    /// creates or updates by it.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub external_ref: Option<String>,
 }
 
 fn default_country() -> String {
@@ -147,6 +153,7 @@ impl ConsigneeInput {
             contact: self.contact.and_then(Contact::trimmed),
             risk_tier: self.risk_tier,
             notes: crate::validation::trim_option(self.notes),
+            external_ref: crate::validation::trim_option(self.external_ref),
         }
     }
 }
@@ -221,6 +228,8 @@ pub struct Consignee {
     pub risk_tier: RiskTier,
     /// Free-form notes.
     pub notes: Option<String>,
+    /// The contract system's identifier.
+    pub external_ref: Option<String>,
     /// Current status; changed only through `POST /consignees/{id}/status`.
     pub status: ConsigneeStatus,
     /// Reason given for the last status change.

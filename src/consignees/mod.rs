@@ -9,11 +9,13 @@ pub mod patch;
 pub mod scope;
 pub mod status;
 pub mod store;
+pub mod sync;
 pub mod view;
 
 /// Registers the consignee routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::import)
+        .service(sync::sync)
         .service(handlers::create)
         .service(handlers::list)
         .service(handlers::get)

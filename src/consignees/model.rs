@@ -37,6 +37,7 @@ pub struct ConsigneeRow {
     pub approved_on: Option<NaiveDate>,
     pub last_reviewed_on: Option<NaiveDate>,
     pub next_review_due: Option<NaiveDate>,
+    pub external_ref: Option<String>,
 }
 
 impl ConsigneeRow {
@@ -59,6 +60,7 @@ impl ConsigneeRow {
         self.contact_phone = contact.phone;
         self.risk_tier = input.risk_tier.as_str().to_owned();
         self.notes = input.notes;
+        self.external_ref = input.external_ref;
     }
 
     /// The writable fields as a client would send them.
@@ -81,6 +83,7 @@ impl ConsigneeRow {
                 .parse::<RiskTier>()
                 .map_err(|_| ApiError::internal(format!("stored risk tier {:?} is unknown", self.risk_tier)))?,
             notes: self.notes.clone(),
+            external_ref: self.external_ref.clone(),
         })
     }
 
@@ -105,6 +108,7 @@ impl ConsigneeRow {
             contact: fields.contact,
             risk_tier: fields.risk_tier,
             notes: fields.notes,
+            external_ref: fields.external_ref,
             status: self.status()?,
             status_reason: self.status_reason.clone(),
             status_changed_at: self.status_changed_at.map(|t| t.and_utc()),

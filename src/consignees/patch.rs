@@ -69,6 +69,10 @@ pub struct ConsigneePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 4000)]
     pub notes: Option<Option<String>>,
+    /// The contract system's identifier (unique).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub external_ref: Option<Option<String>>,
 }
 
 impl ConsigneePatch {
@@ -83,6 +87,7 @@ impl ConsigneePatch {
         patch::optional(&mut input.corporate_number, self.corporate_number);
         patch::optional(&mut input.address, self.address);
         patch::optional(&mut input.notes, self.notes);
+        patch::optional(&mut input.external_ref, self.external_ref);
         match self.contact {
             None => {}
             Some(None) => input.contact = None,

@@ -33,20 +33,32 @@ fn record(
     audit::append(conn, caller, at, change).map(|_| ())
 }
 
-fn ensure_corporate_number_free(conn: &mut DbConnection, number: Option<&str>, own_id: &str) -> Result<(), ApiError> {
-    let Some(number) = number else { return Ok(()) };
-    let holder: Option<String> = c::table
-        .select(c::id)
-        .filter(c::corporate_number.eq(number))
-        .filter(c::id.ne(own_id))
-        .first(conn)
-        .optional()?;
-    match holder {
-        Some(id) => {
-            Err(ApiError::Conflict(format!("corporate_number {number} is already registered to consignee {id}")))
+/// 409 when another consignee has the corporate number or the external reference of `input`.
+fn ensure_identifiers_free(conn: &mut DbConnection, input: &ConsigneeInput, own_id: &str) -> Result<(), ApiError> {
+    if let Some(number) = &input.corporate_number {
+        let holder: Option<String> = c::table
+            .select(c::id)
+            .filter(c::corporate_number.eq(number))
+            .filter(c::id.ne(own_id))
+            .first(conn)
+            .optional()?;
+        if let Some(id) = holder {
+            return Err(ApiError::Conflict(format!(
+                "corporate_number {number} is already registered to consignee {id}"
+            )));
         }
-        None => Ok(()),
     }
+    if let Some(reference) = &input.external_ref {
+        if let Some(id) = by_external_ref(conn, reference)?.filter(|row| row.id != own_id).map(|row| row.id) {
+            return Err(ApiError::Conflict(format!("external_ref {reference} is already used by consignee {id}")));
+        }
+    }
+    Ok(())
+}
+
+/// The consignee with this external reference, if any.
+pub fn by_external_ref(conn: &mut DbConnection, reference: &str) -> Result<Option<ConsigneeRow>, ApiError> {
+    Ok(c::table.filter(c::external_ref.eq(reference)).first(conn).optional()?)
 }
 
 /// Stores a new candidate consignee.
@@ -82,9 +94,10 @@ pub fn create(
         approved_on: None,
         last_reviewed_on: None,
         next_review_due: None,
+        external_ref: None,
     };
+    ensure_identifiers_free(conn, &input, &row.id)?;
     row.set_fields(input);
-    ensure_corporate_number_free(conn, row.corporate_number.as_deref(), &row.id)?;
     diesel::insert_into(c::table).values(&row).execute(conn)?;
     let view = row.audit_view()?;
     record(conn, caller, at, &row, "created", serde_json::json!({ "after": view }))?;
@@ -138,19 +151,62 @@ pub fn update(
 ) -> Result<ConsigneeRow, ApiError> {
     get(conn, id)?;
     dispatch::lock_consignee(conn, id)?;
-    let mut row = get(conn, id)?;
+    let row = get(conn, id)?;
     let input = patch.apply(row.input()?)?.normalized();
+    write_fields(conn, caller, at, supervision, row, expected, input)
+}
+
+/// Writes `input` over the fields of `row` at `expected` version (checked, identifiers free); a
+/// new risk tier moves the next review's due date. The consignee is locked by the caller.
+fn write_fields(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    supervision: Supervision,
+    mut row: ConsigneeRow,
+    expected: Expected,
+    input: ConsigneeInput,
+) -> Result<ConsigneeRow, ApiError> {
     validation::check(&input)?;
     check_version(&expected, row.version)?;
     if input == row.input()? {
         return Ok(row);
     }
-    ensure_corporate_number_free(conn, input.corporate_number.as_deref(), id)?;
+    ensure_identifiers_free(conn, &input, &row.id)?;
     let before = row.audit_view()?;
     row.set_fields(input);
     schedule::apply(&mut row, supervision.intervals)?;
     save(conn, caller, at, &mut row, before, "updated")?;
     Ok(row)
+}
+
+/// Creates (`true`) or updates the consignee with external reference `reference` from `input`
+/// (a contract system's sync); `input.external_ref`, when given, must be `reference` (422).
+pub fn sync_by_ref(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    supervision: Supervision,
+    reference: &str,
+    expected: Expected,
+    mut input: ConsigneeInput,
+) -> Result<(ConsigneeRow, bool), ApiError> {
+    let reference = reference.trim();
+    if input.external_ref.as_deref().is_some_and(|given| given.trim() != reference) {
+        let message = "must be absent or equal the external_ref in the path";
+        return Err(ApiError::invalid("external_ref", "mismatch", message));
+    }
+    input.external_ref = Some(reference.to_owned());
+    let input = input.normalized();
+    validation::check(&input)?;
+    match by_external_ref(conn, reference)? {
+        Some(found) => {
+            dispatch::lock_consignee(conn, &found.id)?;
+            let row = get(conn, &found.id)?;
+            Ok((write_fields(conn, caller, at, supervision, row, expected, input)?, false))
+        }
+        None => Ok((create(conn, caller, at, input)?, true)),
+    }
 }
 
 /// Replaces the writable fields of consignee `id` with `input` (an import's upsert), keeping its

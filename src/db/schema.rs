@@ -26,6 +26,7 @@ diesel::table! {
         approved_on -> Nullable<Date>,
         last_reviewed_on -> Nullable<Date>,
         next_review_due -> Nullable<Date>,
+        external_ref -> Nullable<Text>,
     }
 }
 

@@ -10,12 +10,14 @@ pub mod patch;
 pub mod rules;
 pub mod store;
 pub mod summary;
+pub mod sync;
 pub mod terms;
 pub mod view;
 
 /// Registers the memorandum routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(handlers::create)
+    cfg.service(sync::sync)
+        .service(handlers::create)
         .service(handlers::list_for_consignee)
         .service(handlers::list)
         .service(handlers::get)

@@ -134,9 +134,22 @@ pub fn update(
     expected: Expected,
     patch: MemorandumPatch,
 ) -> Result<MemorandumRow, ApiError> {
-    let mut row = get(conn, id)?;
-    let current = row.input()?;
-    let input = rules::normalized(patch.apply(current.clone())?);
+    let row = get(conn, id)?;
+    let input = rules::normalized(patch.apply(row.input()?)?);
+    write_terms(conn, caller, at, row, expected, input)
+}
+
+/// Writes `input` over the terms of `row` at `expected` version; a signed or terminated
+/// memorandum's terms are frozen (409), only its notes and external_ref change.
+fn write_terms(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    mut row: MemorandumRow,
+    expected: Expected,
+    input: MemorandumInput,
+) -> Result<MemorandumRow, ApiError> {
+    let (id, current) = (row.id.clone(), row.input()?);
     rules::check_fields(&input)?;
     check_version(&expected, row.version)?;
     if input == current {
@@ -149,11 +162,43 @@ pub fn update(
         )));
     }
     dispatch::lock_consignee(conn, &row.consignee_id)?;
-    rules::check_references(conn, &input, &row.consignee_id.clone(), id)?;
+    rules::check_references(conn, &input, &row.consignee_id.clone(), &id)?;
     let before = row.audit_view()?;
     row.set_fields(input);
     save(conn, caller, at, &mut row, before, "updated")?;
     Ok(row)
+}
+
+/// Creates (`true`) or updates the memorandum of `consignee_id` with external reference
+/// `reference` from `input` (a contract system's sync): a draft's terms are replaced, a signed one
+/// is 409 as for a patch. `input.external_ref`, when given, must be `reference` (422).
+pub fn sync_by_ref(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    (consignee_id, reference): (&str, &str),
+    expected: Expected,
+    mut input: MemorandumInput,
+) -> Result<(MemorandumRow, bool), ApiError> {
+    let reference = reference.trim();
+    if input.external_ref.as_deref().is_some_and(|given| given.trim() != reference) {
+        let message = "must be absent or equal the external_ref in the path";
+        return Err(ApiError::invalid("external_ref", "mismatch", message));
+    }
+    input.external_ref = Some(reference.to_owned());
+    let input = rules::normalized(input);
+    rules::check_fields(&input)?;
+    consignees::get(conn, consignee_id)?;
+    dispatch::lock_consignee(conn, consignee_id)?;
+    let found: Option<MemorandumRow> = m::table
+        .filter(m::consignee_id.eq(consignee_id))
+        .filter(m::external_ref.eq(reference))
+        .first(conn)
+        .optional()?;
+    match found {
+        Some(row) => Ok((write_terms(conn, caller, at, row, expected, input)?, false)),
+        None => Ok((create(conn, caller, at, consignee_id, input)?, true)),
+    }
 }
 
 fn require_status(row: &MemorandumRow, status: MemorandumStatus, doing: &str) -> Result<(), ApiError> {

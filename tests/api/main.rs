@@ -35,3 +35,4 @@ mod reviews;
 mod role_matrix;
 mod security;
 mod status;
+mod sync;
