@@ -92,8 +92,7 @@ impl Application {
             compliance_windows: settings.compliance_windows(),
             report_deadlines: settings.report_deadlines(),
             body_limit: settings.body_limit,
-            idempotency_ttl: chrono::Duration::from_std(settings.idempotency_ttl)
-                .map_err(|e| format!("CR_IDEMPOTENCY_TTL is out of range: {e}"))?,
+            idempotency_ttl: idempotency_ttl(&settings)?,
         });
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
@@ -101,6 +100,7 @@ impl Application {
         if settings.compliance_snapshots {
             crate::compliance::snapshot::spawn_schedule(state.clone());
         }
+        crate::idempotency::spawn_pruning(state.clone());
         Ok(Self { port, server, state, auth })
     }
 
@@ -128,6 +128,15 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// `CR_IDEMPOTENCY_TTL`, between a minute and a year.
+fn idempotency_ttl(settings: &Settings) -> Result<chrono::Duration, String> {
+    let ttl = settings.idempotency_ttl;
+    if !(Duration::from_secs(60)..=Duration::from_secs(366 * 86_400)).contains(&ttl) {
+        return Err(format!("CR_IDEMPOTENCY_TTL must be between 1m and 366d, not {ttl:?}"));
+    }
+    chrono::Duration::from_std(ttl).map_err(|e| format!("CR_IDEMPOTENCY_TTL is out of range: {e}"))
 }
 
 /// Opens the pool with `options` and applies pending migrations.

@@ -196,16 +196,41 @@ pub fn sync_by_ref(
         let message = "must be absent or equal the external_ref in the path";
         return Err(ApiError::invalid("external_ref", "mismatch", message));
     }
+    check_reference(reference)?;
     input.external_ref = Some(reference.to_owned());
     let input = input.normalized();
     validation::check(&input)?;
+    dispatch::lock_external_ref(conn, reference)?;
     match by_external_ref(conn, reference)? {
         Some(found) => {
             dispatch::lock_consignee(conn, &found.id)?;
             let row = get(conn, &found.id)?;
             Ok((write_fields(conn, caller, at, supervision, row, expected, input)?, false))
         }
-        None => Ok((create(conn, caller, at, input)?, true)),
+        None => {
+            absent_precondition(&expected)?;
+            Ok((create(conn, caller, at, input)?, true))
+        }
+    }
+}
+
+/// 422 for an external reference in a path that no record could hold: control characters (NUL
+/// among them, which PostgreSQL refuses), or longer than 200 characters.
+pub fn check_reference(reference: &str) -> Result<(), ApiError> {
+    if reference.chars().any(char::is_control) || reference.chars().count() > 200 {
+        let message = "1 to 200 characters, none of them control characters";
+        return Err(ApiError::invalid("external_ref", "invalid", message));
+    }
+    Ok(())
+}
+
+/// 412 for an `If-Match` naming a version of a record that does not exist yet (RFC 9110 §13.1.1).
+pub fn absent_precondition(expected: &Expected) -> Result<(), ApiError> {
+    match expected {
+        Expected::Any => Ok(()),
+        Expected::Versions(_) => {
+            Err(ApiError::PreconditionFailed("If-Match names a version, but there is no such record yet".to_owned()))
+        }
     }
 }
 

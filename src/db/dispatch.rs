@@ -57,6 +57,17 @@ pub fn lock_idempotency_key(conn: &mut DbConnection, caller: &str, key: &str) ->
     Ok(())
 }
 
+/// Serializes the syncs of one consignee external reference for the rest of the current
+/// transaction (PostgreSQL: an advisory lock on its hash; SQLite already holds the write lock).
+pub fn lock_external_ref(conn: &mut DbConnection, reference: &str) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(c) = conn {
+        sql_query("SELECT pg_advisory_xact_lock(7277005, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(reference)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Serializes the writes that check one consignee's records against each other (supersedes
 /// chains, external refs, deletion of a candidate with nothing attached) for the rest of the
 /// current transaction.

@@ -24,26 +24,38 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
 /// The longest key accepted.
 pub const MAX_LEN: usize = 255;
-/// The headers a replay repeats.
-const KEPT: [header::HeaderName; 4] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG, header::CACHE_CONTROL];
+/// The key's pattern: printable ASCII, not starting or ending with a space.
+pub const PATTERN: &str = "^[!-~]([ -~]*[!-~])?$";
+/// Headers a replay does not repeat: the connection's own, and the request id (the retry's).
+const NOT_KEPT: [&str; 5] = ["content-length", "transfer-encoding", "connection", "date", "x-request-id"];
 
-/// The key of a POST that carries one: 1–255 visible ASCII characters (400 otherwise).
+/// The key of a POST that carries one: 1–255 printable ASCII characters, not starting or ending
+/// with a space (400 otherwise).
 fn key_of(req: &ServiceRequest) -> Option<Result<String, ApiError>> {
     if req.method() != Method::POST || !req.path().starts_with(crate::openapi::API_PREFIX) {
         return None;
     }
     let value = req.headers().get(HEADER)?;
-    let sane = |k: &str| (1..=MAX_LEN).contains(&k.len()) && k.bytes().all(|b| (0x20..0x7f).contains(&b));
+    let sane =
+        |k: &str| (1..=MAX_LEN).contains(&k.len()) && k.bytes().all(|b| (0x20..0x7f).contains(&b)) && k.trim() == k;
     Some(match value.to_str() {
         Ok(key) if sane(key) => Ok(key.to_owned()),
-        _ => Err(ApiError::BadRequest(format!("{HEADER} must be 1 to {MAX_LEN} visible ASCII characters"))),
+        _ => Err(ApiError::BadRequest(format!("{HEADER} must be 1 to {MAX_LEN} printable ASCII characters"))),
     })
 }
 
 fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
-    let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()).unwrap_or_default();
+    let header = |name| req.headers().get(name).map(|v: &header::HeaderValue| v.as_bytes()).unwrap_or_default();
+    let (content_type, if_match) = (header(header::CONTENT_TYPE), header(header::IF_MATCH));
     let mut hash = Sha256::new();
-    for part in [req.method().as_str().as_bytes(), req.path().as_bytes(), req.query_string().as_bytes(), content_type] {
+    let parts = [
+        req.method().as_str().as_bytes(),
+        req.path().as_bytes(),
+        req.query_string().as_bytes(),
+        content_type,
+        if_match,
+    ];
+    for part in parts {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part);
     }
@@ -54,7 +66,7 @@ fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
 fn replay(stored: StoredResponse) -> HttpResponse {
     let mut response = HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
     for (name, value) in stored.headers {
-        response.insert_header((name, value));
+        response.append_header((name, value));
     }
     response.insert_header((REPLAYED, "true")).body(stored.body)
 }
@@ -84,8 +96,8 @@ pub async fn handle(
     req.set_payload(actix_web::dev::Payload::from(body));
     let (at, ttl, owner) = (state.clock.now(), state.idempotency_ttl, (caller.sub.clone(), key.clone()));
     let claimed = state.db.write(move |c| store::claim(c, (&owner.0, &owner.1), &hash, at, ttl)).await;
-    match claimed {
-        Ok(Claim::Run) => {}
+    let claimed_at = match claimed {
+        Ok(Claim::Run(claimed_at)) => claimed_at,
         Ok(Claim::Replay(stored)) => return Ok(req.into_response(replay(stored))),
         Ok(Claim::Running) => {
             let e = ApiError::Conflict(format!("a request with this {HEADER} is still running; retry later"));
@@ -96,43 +108,66 @@ pub async fn handle(
             return Ok(req.error_response(ApiError::invalid(HEADER, "reused", &message)));
         }
         Err(e) => return Ok(req.error_response(e)),
-    }
-    let owner = (caller.sub, key);
-    let outcome = next.call(req).await;
-    let response = match outcome {
-        Ok(response) => response,
-        Err(e) => {
-            let _ = state.db.write(move |c| store::release(c, (&owner.0, &owner.1))).await;
-            return Err(e);
-        }
     };
-    keep(&state, owner, response).await
+    let owner: store::Owner = (caller.sub, key, claimed_at);
+    match next.call(req).await {
+        Ok(response) => keep(&state, owner, response).await,
+        Err(e) => {
+            release(&state, owner).await;
+            Err(e)
+        }
+    }
+}
+
+async fn release(state: &AppState, owner: store::Owner) {
+    if let Err(e) = state.db.write(move |c| store::release(c, &owner)).await {
+        tracing::warn!(error = %e, "could not release an idempotency key");
+    }
 }
 
 /// Stores a response (not a server error or a 429) for retries and passes it on.
 async fn keep(
     state: &AppState,
-    owner: (String, String),
+    owner: store::Owner,
     response: ServiceResponse<impl MessageBody>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let (req, response) = response.into_parts();
     let (head, body) = response.into_parts();
-    let body = to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let body = match to_bytes(body).await {
+        Ok(body) => body,
+        Err(e) => {
+            release(state, owner).await;
+            return Err(actix_web::error::ErrorInternalServerError(e.into().to_string()));
+        }
+    };
     let status = head.status();
-    let kept = if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        state.db.write(move |c| store::release(c, (&owner.0, &owner.1))).await
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        release(state, owner).await;
     } else {
-        let headers = KEPT
+        let headers = head
+            .headers()
             .iter()
-            .filter_map(|name| {
-                head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_owned()))
-            })
+            .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
+            .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.to_string(), v.to_owned())))
             .collect();
         let stored = StoredResponse { status: status.as_u16(), headers, body: body.to_vec() };
-        state.db.write(move |c| store::finish(c, (&owner.0, &owner.1), &stored)).await
-    };
-    if let Err(e) = kept {
-        tracing::warn!(error = %e, "could not keep the response of an idempotent request");
+        // If this fails the key stays claimed: retries get 409 until it expires, never a second run.
+        if let Err(e) = state.db.write(move |c| store::finish(c, &owner, &stored)).await {
+            tracing::warn!(error = %e, "could not keep the response of an idempotent request");
+        }
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(body))))
+}
+
+/// Deletes expired keys once an hour, until the process ends.
+pub fn spawn_pruning(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            let at = state.clock.now();
+            if let Err(e) = state.db.write(move |c| store::prune(c, at)).await {
+                tracing::warn!(error = %e, "could not prune expired idempotency keys");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
 }

@@ -7,9 +7,6 @@ use crate::db::schema::idempotency_keys as k;
 use crate::db::{dispatch, DbConnection};
 use crate::error::ApiError;
 
-/// A first request still running after this long is taken to have died with its server.
-const ABANDONED_AFTER: Duration = Duration::minutes(10);
-
 /// A finished request's response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -24,20 +21,21 @@ pub struct StoredResponse {
 /// What a request with a key may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// It is the first: run it.
-    Run,
+    /// It is the first: run it, and finish or release the claim made at this instant.
+    Run(NaiveDateTime),
     /// The first finished: answer its response.
     Replay(StoredResponse),
-    /// The first is still running.
+    /// The first is still running (or died without an answer: its outcome is unknown, so it is
+    /// not run again under this key).
     Running,
     /// The key was used with a different request.
     Mismatch,
 }
 
-type Row = (String, Option<i32>, Option<String>, Option<Vec<u8>>, NaiveDateTime);
+type Row = (String, Option<i32>, Option<String>, Option<Vec<u8>>);
 
-/// Claims `key` for `caller`'s request hashed `sha256` at `at`; the key lives for `ttl`. Prunes
-/// expired keys on the way.
+/// Claims `key` for `caller`'s request hashed `sha256` at `at`; the key lives for `ttl` (an
+/// expired one is claimed anew).
 pub fn claim(
     conn: &mut DbConnection,
     (caller, key): (&str, &str),
@@ -46,14 +44,14 @@ pub fn claim(
     ttl: Duration,
 ) -> Result<Claim, ApiError> {
     let now = at.naive_utc();
-    diesel::delete(k::table.filter(k::expires_at.le(now))).execute(conn)?;
     dispatch::lock_idempotency_key(conn, caller, key)?;
+    diesel::delete(k::table.find((caller, key)).filter(k::expires_at.le(now))).execute(conn)?;
     let found: Option<Row> = k::table
         .find((caller, key))
-        .select((k::request_sha256, k::status, k::response_headers, k::response_body, k::created_at))
+        .select((k::request_sha256, k::status, k::response_headers, k::response_body))
         .first(conn)
         .optional()?;
-    let Some((hash, status, headers, body, created_at)) = found else {
+    let Some((hash, status, headers, body)) = found else {
         let row = (
             k::caller.eq(caller),
             k::idempotency_key.eq(key),
@@ -62,7 +60,7 @@ pub fn claim(
             k::expires_at.eq(now + ttl),
         );
         diesel::insert_into(k::table).values(row).execute(conn)?;
-        return Ok(Claim::Run);
+        return Ok(Claim::Run(now));
     };
     if hash != sha256 {
         return Ok(Claim::Mismatch);
@@ -73,29 +71,37 @@ pub fn claim(
             headers: serde_json::from_str(headers.as_deref().unwrap_or("[]")).map_err(ApiError::internal)?,
             body: body.unwrap_or_default(),
         })),
-        None if now - created_at < ABANDONED_AFTER => Ok(Claim::Running),
-        None => {
-            let row = (k::created_at.eq(now), k::expires_at.eq(now + ttl));
-            diesel::update(k::table.find((caller, key))).set(row).execute(conn)?;
-            Ok(Claim::Run)
-        }
+        None => Ok(Claim::Running),
     }
 }
 
+/// A request's claim on a key: whose, which key, and when it was claimed.
+pub type Owner = (String, String, NaiveDateTime);
+
 /// Records the first request's response for retries.
-pub fn finish(conn: &mut DbConnection, (caller, key): (&str, &str), response: &StoredResponse) -> Result<(), ApiError> {
+pub fn finish(conn: &mut DbConnection, owner: &Owner, response: &StoredResponse) -> Result<(), ApiError> {
     let headers = serde_json::to_string(&response.headers).map_err(ApiError::internal)?;
     let row = (
         k::status.eq(Some(i32::from(response.status))),
         k::response_headers.eq(Some(headers)),
         k::response_body.eq(Some(response.body.clone())),
     );
-    diesel::update(k::table.find((caller, key)).filter(k::status.is_null())).set(row).execute(conn)?;
+    let (caller, key, at) = owner;
+    // Only this claim's row: a claim that expired and was taken over is not overwritten.
+    let mine = k::table.find((caller, key)).filter(k::created_at.eq(*at)).filter(k::status.is_null());
+    diesel::update(mine).set(row).execute(conn)?;
     Ok(())
 }
 
 /// Frees the key of a request that failed on the server's side, so a retry runs it again.
-pub fn release(conn: &mut DbConnection, (caller, key): (&str, &str)) -> Result<(), ApiError> {
-    diesel::delete(k::table.find((caller, key)).filter(k::status.is_null())).execute(conn)?;
+pub fn release(conn: &mut DbConnection, owner: &Owner) -> Result<(), ApiError> {
+    let (caller, key, at) = owner;
+    let mine = k::table.find((caller, key)).filter(k::created_at.eq(*at)).filter(k::status.is_null());
+    diesel::delete(mine).execute(conn)?;
     Ok(())
+}
+
+/// Deletes the expired keys (run from the server's schedule).
+pub fn prune(conn: &mut DbConnection, at: DateTime<Utc>) -> Result<usize, ApiError> {
+    Ok(diesel::delete(k::table.filter(k::expires_at.le(at.naive_utc()))).execute(conn)?)
 }

@@ -185,6 +185,7 @@ pub fn sync_by_ref(
         let message = "must be absent or equal the external_ref in the path";
         return Err(ApiError::invalid("external_ref", "mismatch", message));
     }
+    consignees::check_reference(reference)?;
     input.external_ref = Some(reference.to_owned());
     let input = rules::normalized(input);
     rules::check_fields(&input)?;
@@ -197,7 +198,10 @@ pub fn sync_by_ref(
         .optional()?;
     match found {
         Some(row) => Ok((write_terms(conn, caller, at, row, expected, input)?, false)),
-        None => Ok((create(conn, caller, at, consignee_id, input)?, true)),
+        None => {
+            consignees::absent_precondition(&expected)?;
+            Ok((create(conn, caller, at, consignee_id, input)?, true))
+        }
     }
 }
 

@@ -39,13 +39,33 @@ async fn a_retry_gets_the_first_response_and_creates_nothing_more() {
     let other = post_with_key(&app, "/api/v1/consignees", "create-1", &consignee_body("別物株式会社")).await;
     let refused = problem(other, 422).await;
     assert_eq!(refused["errors"][0]["field"], "idempotency-key", "{refused}");
-    let long = "k".repeat(256);
-    assert_eq!(post_with_key(&app, "/api/v1/consignees", &long, &body).await.status(), 400);
+    for bad in ["k".repeat(256), "日本".to_owned(), "tab\there".to_owned()] {
+        let response = app
+            .request(Method::POST, "/api/v1/consignees", "procurement")
+            .header("idempotency-key", reqwest::header::HeaderValue::from_bytes(bad.as_bytes()).unwrap())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{bad:?}");
+    }
     assert_eq!(app.all_consignees().await.len(), 1);
 
     let again = post_with_key(&app, "/api/v1/consignees", "create-2", &body).await;
     assert_eq!(again.status(), 201, "a new key runs the request again");
     assert_eq!(app.all_consignees().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_refusal_is_replayed_as_it_was() {
+    let app = spawn_app().await;
+    let invalid = json!({"legal_name": ""});
+    let first = post_with_key(&app, "/api/v1/consignees", "invalid-1", &invalid).await;
+    assert_eq!(first.status(), 422);
+    let retry = post_with_key(&app, "/api/v1/consignees", "invalid-1", &invalid).await;
+    assert_eq!((retry.status().as_u16(), retry.headers()["idempotent-replayed"].to_str().unwrap()), (422, "true"));
+    assert_eq!(retry.headers()["content-type"], "application/problem+json");
+    assert_eq!(problem(retry, 422).await["errors"][0]["field"], "legal_name");
 }
 
 #[tokio::test]
@@ -63,7 +83,7 @@ async fn an_action_retried_answers_its_first_result_not_a_conflict() {
     let retry = sign("sign-1").await.unwrap();
     assert_eq!(retry.status(), 200, "the retry of a sign that worked answers its result");
     assert_eq!(retry.json::<Value>().await.unwrap(), signed);
-    assert_eq!(sign("sign-2").await.unwrap().status(), 409, "signing again without the key is the usual 409");
+    assert_eq!(sign("sign-2").await.unwrap().status(), 409, "signing again under a new key is the usual 409");
 }
 
 #[tokio::test]
@@ -106,6 +126,9 @@ async fn keys_belong_to_their_caller_and_expire() {
     let replayed: Value = as_subject("alice").await.unwrap().json().await.unwrap();
     assert_eq!(replayed["id"], first["id"]);
     clock.set(at("2026-11-25T01:00:01Z"));
-    let expired: Value = as_subject("alice").await.unwrap().json().await.unwrap();
+    let expired = as_subject("alice").await.unwrap();
+    assert_eq!(expired.status(), 201);
+    assert!(expired.headers().get("idempotent-replayed").is_none());
+    let expired: Value = expired.json().await.unwrap();
     assert_ne!(expired["id"], first["id"], "after 24 hours the key is new again");
 }

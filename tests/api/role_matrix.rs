@@ -133,15 +133,16 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/incidents/{id}/documents/{sha256}", "viewer", ""),
 ];
 
-/// A consignee (or a consignee's draft memorandum) synced once by a fresh external reference.
+/// A consignee (or a consignee's draft memorandum) synced once by a fresh external reference, so
+/// the call under test updates it.
 async fn synced_target(app: &TestApp, path: &str) -> String {
     let reference = format!("m-{}", uuid::Uuid::now_v7().simple());
     let (url, body) = if path.contains("/memoranda/") {
         let consignee = create_consignee(app, &format!("Matrix {path}")).await;
         let url = path.replace("{id}", consignee["id"].as_str().unwrap());
-        (url, serde_json::json!({"title": "Matrix sync"}))
+        (url, serde_json::json!({"title": "Matrix sync before"}))
     } else {
-        (path.to_owned(), serde_json::json!({"legal_name": "Matrix sync KK"}))
+        (path.to_owned(), serde_json::json!({"legal_name": "Matrix sync before KK"}))
     };
     let url = url.replace("{external_ref}", &reference);
     let created = app.request(Method::PUT, &url, "procurement").json(&body).send().await.unwrap();

@@ -86,6 +86,32 @@ async fn a_draft_memorandum_syncs_by_its_external_ref_until_it_is_signed() {
     let (status, second, _) = put(&app, &elsewhere, "procurement", &json!({"title": "draft"})).await;
     assert_eq!(status, 201, "another consignee's CT-7 is another memorandum");
     assert_ne!(second["id"], draft["id"]);
-    let ready = ready_memorandum(&app, id, &json!({"title": "x", "external_ref": "CT-8"})).await;
-    assert_eq!(ready["external_ref"], "CT-8");
+    let (status, problem, _) = put(
+        &app,
+        &format!("/api/v1/consignees/{id}/memoranda/by-ref/CT-8"),
+        "procurement",
+        &json!({"title": "x", "external_ref": "CT-9"}),
+    )
+    .await;
+    assert_eq!((status, error_fields(&problem)), (422, vec!["external_ref".to_owned()]));
+    let _ = ready_memorandum;
+}
+
+#[tokio::test]
+async fn a_sync_refuses_what_no_record_could_hold_and_preconditions_on_nothing() {
+    let app = spawn_app().await;
+    let body = consignee_body("前提株式会社");
+    let (status, problem, _) = put(&app, "/api/v1/consignees/by-ref/bad%00ref", "procurement", &body).await;
+    assert_eq!((status, error_fields(&problem)), (422, vec!["external_ref".to_owned()]));
+    let long = format!("/api/v1/consignees/by-ref/{}", "r".repeat(201));
+    assert_eq!(put(&app, &long, "procurement", &body).await.0, 422);
+    let conditional = app
+        .request(Method::PUT, "/api/v1/consignees/by-ref/NEW-1", "procurement")
+        .header("if-match", "\"1\"")
+        .json(&body);
+    assert_eq!(conditional.send().await.unwrap().status(), 412, "If-Match on a record that does not exist");
+    assert!(app.all_consignees().await.is_empty(), "nothing was created");
+    let (status, created, _) = put(&app, "/api/v1/consignees/by-ref/%20NEW-1%20", "procurement", &body).await;
+    assert_eq!((status, created["external_ref"].as_str()), (201, Some("NEW-1")), "the reference is trimmed");
+    assert_eq!(put(&app, "/api/v1/consignees/by-ref/NEW-1", "procurement", &body).await.0, 200, "and found again");
 }
