@@ -49,6 +49,12 @@ impl DocumentRow {
             .map_err(|_| ApiError::internal(format!("stored content type {:?} is unknown", self.content_type)))
     }
 
+    /// What the audit trail records of the document.
+    pub fn audit_view(&self) -> serde_json::Value {
+        serde_json::json!({"sha256": self.sha256, "size": self.size, "content_type": self.content_type,
+            "filename": self.filename})
+    }
+
     /// How many chunks hold the bytes.
     pub fn chunks(&self) -> i64 {
         (self.size + CHUNK as i64 - 1) / CHUNK as i64
@@ -129,8 +135,7 @@ pub fn swap(
 ) -> Result<DocumentRow, ApiError> {
     let document = insert(conn, caller, at, received)?;
     let replaced_sha256 = old.as_deref().map(|id| get(conn, id)).transpose()?.map(|d| d.sha256);
-    let detail = serde_json::json!({"document": {"sha256": document.sha256, "size": document.size,
-        "content_type": document.content_type, "filename": document.filename}, "replaced_sha256": replaced_sha256});
+    let detail = serde_json::json!({"document": document.audit_view(), "replaced_sha256": replaced_sha256});
     save(conn, &document, detail)?;
     if let Some(old) = old {
         delete(conn, &old)?;

@@ -244,8 +244,7 @@ pub fn add_document(
         .values((idoc::incident_id.eq(id), idoc::document_id.eq(&document.id)))
         .execute(conn)?;
     write_row(conn, caller, at, &mut row)?;
-    let detail = serde_json::json!({"document": {"sha256": document.sha256, "size": document.size,
-        "content_type": document.content_type, "filename": document.filename}});
+    let detail = serde_json::json!({ "document": document.audit_view() });
     record(conn, caller, at, &row, "document_uploaded", detail)?;
     Ok(document)
 }

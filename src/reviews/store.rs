@@ -216,8 +216,7 @@ pub fn add_document(
     let document = documents::insert(conn, caller, at, received)?;
     diesel::insert_into(rd::table).values((rd::review_id.eq(id), rd::document_id.eq(&document.id))).execute(conn)?;
     write_row(conn, caller, at, &mut row)?;
-    let detail = serde_json::json!({"document": {"sha256": document.sha256, "size": document.size,
-        "content_type": document.content_type, "filename": document.filename}});
+    let detail = serde_json::json!({ "document": document.audit_view() });
     record(conn, caller, at, &row, "document_uploaded", detail)?;
     Ok(document)
 }
