@@ -128,6 +128,7 @@ fn sign_head(
         resource_id: row.id.clone(),
         consignee_id: None,
         changes: serde_json::json!({ "after": { "seq": row.seq, "head_hash": row.head_hash, "key_id": row.key_id } }),
+        event: None,
     };
     super::append(conn, caller, at, change)?;
     tracing::info!(seq, key_id = %row.key_id, "signed an audit checkpoint");

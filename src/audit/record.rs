@@ -10,6 +10,8 @@ use crate::auth::Caller;
 use crate::db::schema::audit_events;
 use crate::db::{dispatch, DbConnection};
 use crate::error::ApiError;
+use crate::events::snapshot::EventDraft;
+use crate::events::store::{self as events, Appended};
 
 /// A change to be recorded.
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct Change {
     pub consignee_id: Option<String>,
     /// Fields before and after.
     pub changes: Value,
+    /// The domain event the change also produces in the feed, if any.
+    pub event: Option<EventDraft>,
 }
 
 impl Change {
@@ -36,7 +40,12 @@ impl Change {
         changes: Value,
     ) -> Self {
         let action = format!("{resource_type}.{action}");
-        Self { action, resource_type, resource_id: resource_id.into(), consignee_id, changes }
+        Self { action, resource_type, resource_id: resource_id.into(), consignee_id, changes, event: None }
+    }
+
+    /// The same change, producing the event `draft` in the feed.
+    pub fn with_event(self, draft: impl Into<EventDraft>) -> Self {
+        Self { event: Some(draft.into()), ..self }
     }
 }
 
@@ -52,6 +61,7 @@ pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, chang
     let at = last.as_ref().map_or(at.naive_utc(), |(_, _, last_at)| at.naive_utc().max(*last_at));
     let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |(seq, hash, _)| (seq + 1, hash));
     let changes = serde_json::to_string(&change.changes).map_err(ApiError::internal)?;
+    let event = change.event;
     let mut row = AuditEventRow {
         seq,
         at,
@@ -72,6 +82,17 @@ pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, chang
     };
     row.hash = chain::link_hash(&row.prev_hash, &row.link());
     diesel::insert_into(audit_events::table).values(&row).execute(conn)?;
+    if let Some(draft) = event {
+        let audited = Appended {
+            seq,
+            at,
+            action: &row.action,
+            resource_type: &row.resource_type,
+            resource_id: &row.resource_id,
+            changes: &change.changes,
+        };
+        events::insert(conn, audited, draft)?;
+    }
     Ok(seq)
 }
 

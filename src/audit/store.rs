@@ -80,6 +80,7 @@ pub fn redact(
         resource_id: seq.to_string(),
         consignee_id: row.consignee_id.clone(),
         changes: serde_json::json!({ "reason": reason, "changes_sha256": row.changes_sha256 }),
+        event: None,
     };
     append(conn, caller, at, change)?;
     Ok(ae::table.find(seq).first(conn)?)

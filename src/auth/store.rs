@@ -89,6 +89,7 @@ pub fn insert(
         resource_id: revocation.id.clone(),
         consignee_id: None,
         changes,
+        event: None,
     };
     let seq = audit::append(conn, caller, at, change)?;
     diesel::insert_into(tr::table)

@@ -46,7 +46,7 @@ pub struct Context {
 }
 
 impl Context {
-    fn within(&self, days: u32) -> NaiveDate {
+    pub fn within(&self, days: u32) -> NaiveDate {
         self.today.checked_add_days(Days::new(days.into())).unwrap_or(NaiveDate::MAX)
     }
 }
@@ -206,18 +206,26 @@ pub fn overdue_findings(facts: &Facts, ctx: &Context) -> Check {
     check(code, result, reason, overdue.iter().map(|f| f.id.as_str()).collect())
 }
 
-/// The latest certification of each scheme issued by the day judged has not expired.
-pub fn certifications_current(facts: &Facts, ctx: &Context) -> Check {
-    let code = "certifications_current";
+/// The latest certification of each scheme issued by `day` (a renewal replaces the one before).
+pub fn latest_certifications(facts: &Facts, day: NaiveDate) -> Vec<&super::facts::CertificationFact> {
     let mut latest: std::collections::BTreeMap<&str, &super::facts::CertificationFact> = Default::default();
-    for c in facts.certifications.iter().filter(|c| c.issued_on <= ctx.today) {
+    for c in facts.certifications.iter().filter(|c| c.issued_on <= day) {
         let newer = latest.get(c.scheme.as_str()).is_none_or(|l| (c.issued_on, &c.id) > (l.issued_on, &l.id));
         if newer {
             latest.insert(c.scheme.as_str(), c);
         }
     }
-    let expired: Vec<&str> =
-        latest.values().filter(|c| c.expires_on.is_some_and(|end| end < ctx.today)).map(|c| c.id.as_str()).collect();
+    latest.into_values().collect()
+}
+
+/// The latest certification of each scheme issued by the day judged has not expired.
+pub fn certifications_current(facts: &Facts, ctx: &Context) -> Check {
+    let code = "certifications_current";
+    let expired: Vec<&str> = latest_certifications(facts, ctx.today)
+        .into_iter()
+        .filter(|c| c.expires_on.is_some_and(|end| end < ctx.today))
+        .map(|c| c.id.as_str())
+        .collect();
     if expired.is_empty() {
         return pass(code, "no certification has expired");
     }

@@ -388,6 +388,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (seq) {
+        seq -> BigInt,
+        event_type -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        version -> Nullable<BigInt>,
+        occurred_at -> Timestamp,
+        data -> Text,
+        occurrence -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event_seq -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        next_attempt_at -> Nullable<Timestamp>,
+        leased_until -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (delivery_id, attempt) {
+        delivery_id -> Text,
+        attempt -> Integer,
+        at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(audit_checkpoints -> audit_signing_keys (key_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(memoranda -> consignees (consignee_id));
@@ -402,6 +460,9 @@ diesel::joinable!(review_documents -> reviews (review_id));
 diesel::joinable!(findings -> reviews (review_id));
 diesel::joinable!(incidents -> consignees (consignee_id));
 diesel::joinable!(incident_documents -> incidents (incident_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> events (event_seq));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
@@ -427,5 +488,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     compliance_snapshot_days,
     incidents,
     incident_documents,
-    idempotency_keys
+    idempotency_keys,
+    events,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts
 );

@@ -23,7 +23,7 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change::of("finding", row.id.clone(), Some(row.consignee_id.clone()), action, changes);
+    let change = Change::of("finding", row.id.clone(), Some(row.consignee_id.clone()), action, changes).with_event(row);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

@@ -27,7 +27,8 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change::of("incident", row.id.clone(), Some(row.consignee_id.clone()), action, changes);
+    let change =
+        Change::of("incident", row.id.clone(), Some(row.consignee_id.clone()), action, changes).with_event(row);
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

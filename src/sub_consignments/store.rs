@@ -117,7 +117,8 @@ fn record(
     action: &str,
     changes: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let change = Change::of("sub_consignment", row.id.clone(), Some(consignee_id.to_owned()), action, changes);
+    let change = Change::of("sub_consignment", row.id.clone(), Some(consignee_id.to_owned()), action, changes)
+        .with_event(crate::events::snapshot::sub_consignment(row, consignee_id));
     audit::append(conn, caller, at, change).map(|_| ())
 }
 

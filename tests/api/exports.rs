@@ -36,6 +36,7 @@ async fn the_audit_export_is_excel_safe_csv_streamed_in_batches() {
                     resource_id: i.to_string(),
                     consignee_id: None,
                     changes: json!({"i": i}),
+                    event: None,
                 };
                 audit::append(c, &caller, chrono::Utc::now(), change)?;
             }
