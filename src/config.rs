@@ -138,6 +138,32 @@ pub struct Settings {
     /// How long an Idempotency-Key and its response are kept.
     #[arg(long, env = "CR_IDEMPOTENCY_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
     pub idempotency_ttl: Duration,
+    /// How often the server looks for scheduled events (a memorandum expiring, a review overdue);
+    /// `0s` turns the scan off.
+    #[arg(long, env = "CR_EVENT_SCAN_INTERVAL", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub event_scan_interval: Duration,
+    /// Networks webhooks may reach although private, loopback or link-local (comma-separated
+    /// CIDRs such as `10.0.0.0/8,127.0.0.1/32`); none by default.
+    #[arg(long, env = "CR_WEBHOOK_ALLOW_NETWORKS", value_delimiter = ',')]
+    pub webhook_allow_networks: Vec<ipnet::IpNet>,
+    /// Time allowed for one webhook delivery attempt.
+    #[arg(long, env = "CR_WEBHOOK_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub webhook_timeout: Duration,
+    /// Wait before the first retry of a failed delivery; each next wait doubles (with jitter).
+    #[arg(long, env = "CR_WEBHOOK_RETRY_BASE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub webhook_retry_base: Duration,
+    /// Longest wait between retries.
+    #[arg(long, env = "CR_WEBHOOK_RETRY_MAX", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub webhook_retry_max: Duration,
+    /// How long a delivery is retried before it fails and its webhook is disabled.
+    #[arg(long, env = "CR_WEBHOOK_RETRY_FOR", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub webhook_retry_for: Duration,
+    /// How long the previous secret keeps signing after a rotation.
+    #[arg(long, env = "CR_WEBHOOK_SECRET_GRACE", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub webhook_secret_grace: Duration,
+    /// How often an idle delivery worker looks for due deliveries.
+    #[arg(long, env = "CR_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub webhook_poll_interval: Duration,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -199,6 +225,20 @@ impl Settings {
             preliminary_days: self.incident_preliminary_days,
             final_days: self.incident_final_days,
             final_days_wrongful: self.incident_final_days_wrongful,
+        }
+    }
+
+    /// How webhooks are delivered (a timeout and retry waits of at least a millisecond).
+    pub fn webhooks(&self) -> crate::webhooks::WebhookSettings {
+        let at_least = |d: Duration| d.max(Duration::from_millis(1));
+        crate::webhooks::WebhookSettings {
+            allow: std::sync::Arc::new(crate::webhooks::policy::AllowList(self.webhook_allow_networks.clone())),
+            timeout: at_least(self.webhook_timeout),
+            retry_base: at_least(self.webhook_retry_base),
+            retry_max: at_least(self.webhook_retry_max),
+            retry_for: self.webhook_retry_for,
+            secret_grace: self.webhook_secret_grace,
+            poll: at_least(self.webhook_poll_interval),
         }
     }
 

@@ -49,7 +49,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::certifications::configure)
             .configure(crate::incidents::configure)
             .configure(crate::compliance::configure)
-            .configure(crate::reports::configure),
+            .configure(crate::reports::configure)
+            .configure(crate::events::configure)
+            .configure(crate::webhooks::configure),
     );
 }
 
@@ -93,7 +95,9 @@ impl Application {
             report_deadlines: settings.report_deadlines(),
             body_limit: settings.body_limit,
             idempotency_ttl: idempotency_ttl(&settings)?,
+            webhooks: settings.webhooks(),
         });
+        let webhook_client = crate::webhooks::worker::client(&state.webhooks)?;
         let server = serve(listener, &settings, state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
         checkpoint::spawn_schedule(checkpointer, db, clock);
@@ -101,6 +105,10 @@ impl Application {
             crate::compliance::snapshot::spawn_schedule(state.clone());
         }
         crate::idempotency::spawn_pruning(state.clone());
+        if !settings.event_scan_interval.is_zero() {
+            crate::events::schedule::spawn(state.clone(), settings.event_scan_interval);
+        }
+        crate::webhooks::worker::spawn(state.clone(), webhook_client);
         Ok(Self { port, server, state, auth })
     }
 

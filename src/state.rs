@@ -31,6 +31,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// How long an Idempotency-Key and its response are kept.
     pub idempotency_ttl: chrono::Duration,
+    /// How webhooks are delivered.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.

@@ -131,7 +131,34 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/incidents/{id}/ppc-report", "viewer", ""),
     ("POST", "/api/v1/incidents/{id}/documents", "procurement", "%PDF-1.7\n%%EOF\n"),
     ("GET", "/api/v1/incidents/{id}/documents/{sha256}", "viewer", ""),
+    ("GET", "/api/v1/events", "viewer", ""),
+    ("GET", "/api/v1/webhooks", "admin", ""),
+    ("POST", "/api/v1/webhooks", "admin", r#"{"url": "http://127.0.0.1:9/matrix"}"#),
+    ("GET", "/api/v1/webhooks/{id}", "admin", ""),
+    ("PATCH", "/api/v1/webhooks/{id}", "admin", r#"{"description": "matrix"}"#),
+    ("DELETE", "/api/v1/webhooks/{id}", "admin", ""),
+    ("POST", "/api/v1/webhooks/{id}/rotate-secret", "admin", ""),
+    ("GET", "/api/v1/webhooks/{id}/deliveries", "admin", ""),
+    ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "admin", ""),
 ];
+
+/// A webhook (to a closed port; allowed in tests), with a delivery when the path names one.
+async fn webhook_target(app: &TestApp, path: &str) -> Option<String> {
+    if !path.starts_with("/api/v1/webhooks/{id}") {
+        return None;
+    }
+    let body = serde_json::json!({"url": "http://127.0.0.1:9/matrix", "event_types": ["consignee.created"]});
+    let (status, created) = app.post_json("/api/v1/webhooks", "admin", &body).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["webhook"]["id"].as_str().unwrap().to_owned();
+    let mut url = path.replace("{id}", &id);
+    if path.contains("{delivery_id}") {
+        create_consignee(app, "Matrix webhook KK").await;
+        let (_, deliveries) = app.get_json(&format!("/api/v1/webhooks/{id}/deliveries")).await;
+        url = url.replace("{delivery_id}", deliveries["items"][0]["id"].as_str().unwrap());
+    }
+    Some(url)
+}
 
 /// A consignee (or a consignee's draft memorandum) synced once by a fresh external reference, so
 /// the call under test updates it.
@@ -245,6 +272,9 @@ async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
         return (url, String::new());
     }
     if let Some(url) = incident_target(app, path).await {
+        return (url, String::new());
+    }
+    if let Some(url) = webhook_target(app, path).await {
         return (url, String::new());
     }
     if path == "/api/v1/consignees/{id}/entrustments" && method == "POST" {

@@ -3,6 +3,7 @@
 pub mod database;
 pub mod fixtures;
 pub mod proxy;
+pub mod receiver;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -96,6 +97,14 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         incident_final_days: 30,
         incident_final_days_wrongful: 60,
         idempotency_ttl: Duration::from_secs(24 * 3600),
+        event_scan_interval: Duration::ZERO,
+        webhook_allow_networks: vec!["127.0.0.1/32".parse().unwrap()],
+        webhook_timeout: Duration::from_secs(2),
+        webhook_retry_base: Duration::from_millis(20),
+        webhook_retry_max: Duration::from_millis(200),
+        webhook_retry_for: Duration::from_secs(3600),
+        webhook_secret_grace: Duration::from_secs(3600),
+        webhook_poll_interval: Duration::from_millis(50),
     }
 }
 

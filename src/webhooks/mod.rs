@@ -1,0 +1,62 @@
+//! Webhooks: admins register endpoints; a background worker delivers each event signed by the
+//! Standard Webhooks scheme, retries with backoff, records every attempt and disables an endpoint
+//! that keeps failing.
+
+pub mod api;
+pub mod deliveries;
+pub mod handlers;
+pub mod policy;
+pub mod signing;
+pub mod store;
+pub mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Private networks deliveries may reach.
+    pub allow: Arc<policy::AllowList>,
+    /// Time allowed for one attempt.
+    pub timeout: Duration,
+    /// The first retry's wait; each next one doubles.
+    pub retry_base: Duration,
+    /// The longest wait between retries.
+    pub retry_max: Duration,
+    /// How long a delivery is retried before it fails and the webhook is disabled.
+    pub retry_for: Duration,
+    /// How long the previous secret also signs after a rotation.
+    pub secret_grace: Duration,
+    /// How often an idle worker looks for due deliveries.
+    pub poll: Duration,
+}
+
+impl WebhookSettings {
+    /// `retry_for` as a chrono duration.
+    pub fn retry_for_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.retry_for).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// `secret_grace` as a chrono duration.
+    pub fn grace_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.secret_grace).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// How long a claim holds a delivery: past the attempt's timeout, with a margin.
+    pub fn lease(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.timeout * 2 + Duration::from_secs(30)).unwrap_or(chrono::Duration::MAX)
+    }
+}
+
+/// Registers the webhook routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::create)
+        .service(handlers::list)
+        .service(handlers::get)
+        .service(handlers::update)
+        .service(handlers::remove)
+        .service(handlers::rotate)
+        .service(handlers::list_deliveries)
+        .service(handlers::redeliver);
+}
