@@ -1,14 +1,23 @@
 """Drives the generated Python client through create -> get -> list -> update of a consignee,
 then records its memorandum: create with every required clause, upload the signed PDF, sign,
 download it back; passes a selection review over the whole checklist and approves it, entrusts contact details and asks who holds them -- as a contract
-system's developers would on day one. Run by .ci/clients/run.sh.
-Env: BASE_URL (http://127.0.0.1:PORT), TOKEN (admin bearer token)."""
+system's developers would on day one. A webhook to a receiver here (which fails its first request)
+gets the events, each verified with the Standard Webhooks libraries in Python and in Node.
+Run by .ci/clients/run.sh.
+Env: BASE_URL (http://127.0.0.1:PORT), TOKEN (admin bearer token), NODE_VERIFY (verify-webhook.mjs)."""
 
 import datetime
 import hashlib
+import http.server
 import io
+import json
 import os
+import subprocess
+import threading
+import time
 from http import HTTPStatus
+
+import verify_webhook
 
 from consignee_registry_client import AuthenticatedClient
 from consignee_registry_client.api.compliance import get_consignee_compliance
@@ -24,6 +33,8 @@ from consignee_registry_client.api.reports import get_summary_report
 from consignee_registry_client.api.clause_templates import list_clause_templates
 from consignee_registry_client.api.data_categories import list_category_holders
 from consignee_registry_client.api.entrustments import create_entrustment
+from consignee_registry_client.api.events import list_events
+from consignee_registry_client.api.webhooks import create_webhook, list_webhook_deliveries
 from consignee_registry_client.api.incidents import create_incident, get_incident_ppc_report, update_incident
 from consignee_registry_client.api.reviews import complete_review, create_review, list_review_checklist_items
 from consignee_registry_client.api.memoranda import (
@@ -33,6 +44,10 @@ from consignee_registry_client.api.memoranda import (
     upload_memorandum_document,
 )
 from consignee_registry_client.models import (
+    Event,
+    EventType,
+    WebhookInput,
+    WebhookWithSecret,
     AnswerValue,
     ChecklistAnswer,
     ClauseEntry,
@@ -85,6 +100,56 @@ def expect(resp, status):
     return resp.parsed
 
 
+class Receiver(http.server.ThreadingHTTPServer):
+    """A contract system's webhook endpoint: refuses the first request (503), then verifies each
+    delivery with the Python and the Node Standard Webhooks libraries and answers 204."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), ReceiverHandler)
+        self.secret, self.first, self.types, self.errors = None, True, [], []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}/hooks/registry"
+
+    def wait_for(self, wanted):
+        """Waits up to 20 s until every type in `wanted` was delivered and verified."""
+        for _ in range(200):
+            assert not self.errors, self.errors
+            if wanted <= set(self.types):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"delivered {self.types}, wanted {wanted}")
+
+
+class ReceiverHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if self.server.first:
+            self.server.first = False
+            return self.answer(503)
+        try:
+            event = verify_webhook.receive(self.server.secret, body, headers)
+            node = json.dumps({"secret": self.server.secret, "body": body.decode(), "headers": headers})
+            checked = subprocess.run(["node", os.environ["NODE_VERIFY"]], input=node, capture_output=True, text=True)
+            assert checked.returncode == 0 and checked.stdout.strip() == event["type"], checked.stderr
+            assert headers["webhook-id"] == f"evt_{event['seq']}", headers
+            self.server.types.append(event["type"])
+            self.answer(204)
+        except Exception as error:  # noqa: BLE001 -- recorded and failed in wait_for
+            self.server.errors.append(repr(error))
+            self.answer(401)
+
+    def answer(self, status):
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 sent = {}  # method -> Content-Type of the last request, recorded by an httpx hook
 client = AuthenticatedClient(
     base_url=os.environ["BASE_URL"],
@@ -93,6 +158,17 @@ client = AuthenticatedClient(
     httpx_args={"event_hooks": {"request": [lambda req: sent.update({req.method: req.headers.get("Content-Type")})]}},
 )
 with client:
+    # The contract system subscribes first: a webhook for the events it acts on.
+    receiver = Receiver()
+    subscribe = WebhookInput(
+        url=receiver.url,
+        event_types=[EventType.CONSIGNEE_CREATED, EventType.MEMORANDUM_SIGNED, EventType.INCIDENT_RECORDED],
+    )
+    hook = expect(create_webhook.sync_detailed(client=client, body=subscribe), HTTPStatus.CREATED)
+    assert type(hook) is WebhookWithSecret and hook.secret.startswith("whsec_"), hook
+    receiver.secret = hook.secret
+    print(f"ok webhook: 201 {hook.webhook.id} for {[t.value for t in hook.webhook.event_types]}")
+
     body = ConsigneeInput(
         legal_name=NAME,
         country=CountryCode.JP,
@@ -225,3 +301,14 @@ with client:
     assert type(report) is PpcReport and PpcItem.CAUSE in report.missing_for_final, report
     print(f"ok incident: 201 reportable, final report due {incident.final_report_due}; "
           f"preliminary {reported.preliminary_report_state.value}; PPC report lacks {[i.value for i in report.missing_for_final]}")
+
+    # The webhook deliveries arrived, verified by both libraries; the feed holds the same events.
+    receiver.wait_for({"consignee.created", "memorandum.signed", "incident.recorded"})
+    feed = expect(list_events.sync_detailed(client=client, types=[EventType.MEMORANDUM_SIGNED]), HTTPStatus.OK)
+    assert [type(e) for e in feed.items] == [Event] and feed.items[0].resource_id == str(memo.id), feed
+    assert feed.items[0].data.memorandum.external_ref == "CT-CLIENT-1", feed.items[0].data
+    history = expect(list_webhook_deliveries.sync_detailed(hook.webhook.id, client=client), HTTPStatus.OK)
+    retried = [d for d in history.items if len(d.attempts) > 1]
+    assert len(retried) == 1 and retried[0].attempts[0].status_code == 503, history
+    print(f"ok events: {len(receiver.types)} webhook deliveries verified in Python and Node "
+          f"({sorted(set(receiver.types))}); one retried after a 503; the feed shows memorandum.signed")

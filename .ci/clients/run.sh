@@ -2,7 +2,8 @@
 # Generated clients: builds a Python client (openapi-python-client) and TypeScript types
 # (openapi-typescript) from the committed OpenAPI document, failing on any warning either
 # generator prints; then starts the server on a free port with its own SQLite database and
-# drives the generated Python client through create -> get -> list -> update (drive.py).
+# drives the generated Python client through create -> get -> list -> update (drive.py), with a
+# webhook receiver that verifies every delivery with the Standard Webhooks libraries (Python and Node).
 # Called by CI as `bash .ci/clients/run.sh`. Output goes to target/clients/.
 # Env: CR_BIN (default target/debug/consignee-registry), DOC (default openapi/openapi.json),
 #      CI=true makes missing prerequisites a failure instead of a skip.
@@ -106,6 +107,8 @@ port=$($venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 secret=$($venv/bin/python -c 'import secrets; print(secrets.token_hex(24))')
 export DATABASE_URL=sqlite://$dir/clients.db CR_DATA_DIR=$dir/data CR_JWT_SECRET=$secret
 base=http://127.0.0.1:$port
+# Webhooks may reach drive.py's receiver on 127.0.0.1, retried quickly.
+export CR_WEBHOOK_ALLOW_NETWORKS=127.0.0.1/32 CR_WEBHOOK_RETRY_BASE=200ms CR_WEBHOOK_POLL_INTERVAL=100ms
 (cd "$dir" && NO_COLOR=1 CR_LOG=warn CR_BIND=127.0.0.1:$port exec "$bin" serve) >"$dir/server.log" 2>&1 &
 pid=$!
 for i in $(seq 60); do
@@ -116,6 +119,6 @@ for i in $(seq 60); do
 done
 token=$("$bin" token --sub clients --role admin --ttl 1h 2>/dev/null)
 
-BASE_URL=$base TOKEN=$token $venv/bin/python $here/drive.py
+BASE_URL=$base TOKEN=$token NODE_VERIFY=$here/verify-webhook.mjs $venv/bin/python $here/drive.py
 passed=$((passed + 1))
 echo "$passed passed, 0 failed"

@@ -319,6 +319,6 @@ pub struct EventQuery {
     #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub cursor: Option<i64>,
     /// Only these types, comma-separated (e.g. `memorandum.signed,consignee.status_changed`).
-    #[param(pattern = r"^[a-z_]+\.[a-z_]+(,[a-z_]+\.[a-z_]+)*$", max_length = 2000)]
+    #[param(value_type = Option<Vec<EventType>>, style = Form, explode = false)]
     pub types: Option<String>,
 }

@@ -12,7 +12,7 @@ use crate::validation;
 
 /// The event types named in `types` (422 naming the unknown ones).
 fn types_of(types: Option<&str>) -> Result<Vec<EventType>, ApiError> {
-    let names = types.map(|t| t.split(',').collect::<Vec<_>>()).unwrap_or_default();
+    let names = types.map(|t| t.split(',').filter(|n| !n.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
     let unknown: Vec<&str> = names.iter().copied().filter(|n| n.parse::<EventType>().is_err()).collect();
     if !unknown.is_empty() {
         return Err(ApiError::invalid("types", "unknown", &format!("no event type {}", unknown.join(", "))));

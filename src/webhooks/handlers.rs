@@ -12,6 +12,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
 use crate::http::{body, pagination};
 use crate::state::AppState;
+use crate::validation;
 
 /// Register a webhook.
 ///
@@ -42,6 +43,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let input: WebhookInput = body::json(&req, payload, body::JSON).await?;
+    validation::check(&input)?;
     let (at, allow) = (state.clock.now(), state.webhooks.allow.clone());
     let row = state.db.write(move |c| store::create(c, &caller, at, &allow, input)).await?;
     let created = WebhookWithSecret { webhook: row.to_api()?, secret: row.secret.clone() };
@@ -119,6 +121,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let changes: WebhookPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
+    validation::check(&changes)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, allow) = (id.into_inner().to_string(), state.clock.now(), state.webhooks.allow.clone());
     let row = state.db.write(move |c| store::update(c, &caller, at, &allow, &id, expected, changes)).await?;

@@ -189,7 +189,6 @@ pub fn update(
     changes: WebhookPatch,
 ) -> Result<WebhookRow, ApiError> {
     let mut row = get(conn, id)?;
-    check_version(&expected, row.version)?;
     let before = row.audit_view()?;
     if let Some(url) = changes.url {
         row.url = checked_url(&url, allow)?;
@@ -207,6 +206,7 @@ pub fn update(
                 (Some(format!("disabled by {}", caller.sub)), Some(at.naive_utc()));
         }
     }
+    check_version(&expected, row.version)?;
     if row.audit_view()? != before {
         save(conn, caller, at, &mut row, before, "updated")?;
     }
