@@ -142,7 +142,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
     }
     let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
     forbid_nul(&mut value);
-    serde_json::from_value(value).expect("the OpenAPI document round-trips")
+    let mut doc: utoipa::openapi::OpenApi = serde_json::from_value(value).expect("the OpenAPI document round-trips");
+    doc.extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_owned(), crate::webhooks::document::described());
+    doc
 }
 
 /// No text may hold U+0000 (PostgreSQL cannot store it): every free-form string says so.

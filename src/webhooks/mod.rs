@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod deliveries;
+pub mod document;
 pub mod handlers;
 pub mod policy;
 pub mod signing;
