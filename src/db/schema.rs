@@ -429,6 +429,7 @@ diesel::table! {
         status -> Text,
         attempts -> Integer,
         created_at -> Timestamp,
+        retry_from -> Timestamp,
         next_attempt_at -> Nullable<Timestamp>,
         leased_until -> Nullable<Timestamp>,
         delivered_at -> Nullable<Timestamp>,

@@ -101,25 +101,46 @@ fn batch(
     Ok((found, next))
 }
 
-/// The resource's current version and snapshot.
-fn draft_of(conn: &mut DbConnection, o: &Occurrence) -> Result<EventDraft, ApiError> {
-    let id = o.resource_id.as_str();
-    Ok(match o.resource_type {
-        "memorandum" => (&crate::memoranda::store::get(conn, id)?).into(),
-        "finding" => (&crate::findings::store::get(conn, id)?).into(),
-        "incident" => (&crate::incidents::store::get(conn, id)?).into(),
-        "certification" => (&crate::certifications::store::get(conn, id)?).into(),
-        _ => (&crate::consignees::store::get(conn, id)?).into(),
-    })
+/// The batch's occurrences not announced yet, and where the next batch starts.
+fn fresh(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    ctx: &Context,
+) -> Result<(Vec<Occurrence>, Option<String>), ApiError> {
+    let (found, next) = batch(conn, after, ctx)?;
+    if found.is_empty() {
+        return Ok((found, next));
+    }
+    let done = super::store::announced(conn, found.iter().map(Occurrence::key).collect())?;
+    Ok((found.into_iter().filter(|o| !done.contains(&o.key())).collect(), next))
 }
 
-/// Announces the occurrences not announced yet; answers how many it announced.
-fn announce(conn: &mut DbConnection, at: DateTime<Utc>, found: Vec<Occurrence>) -> Result<usize, ApiError> {
+/// The resource's current version and snapshot (`None` once it is gone).
+fn draft_of(conn: &mut DbConnection, o: &Occurrence) -> Result<Option<EventDraft>, ApiError> {
+    let id = o.resource_id.as_str();
+    let found = match o.resource_type {
+        "memorandum" => crate::memoranda::store::get(conn, id).map(|r| EventDraft::from(&r)),
+        "finding" => crate::findings::store::get(conn, id).map(|r| EventDraft::from(&r)),
+        "incident" => crate::incidents::store::get(conn, id).map(|r| EventDraft::from(&r)),
+        "certification" => crate::certifications::store::get(conn, id).map(|r| EventDraft::from(&r)),
+        "consignee" => crate::consignees::store::get(conn, id).map(|r| EventDraft::from(&r)),
+        other => return Err(ApiError::internal(format!("no scheduled events of {other}"))),
+    };
+    match found {
+        Ok(draft) => Ok(Some(draft)),
+        Err(ApiError::NotFound(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Under the audit chain's lock, judges the batch after `after` again (so nothing changed since
+/// the read pass is announced) and announces what was not announced yet; answers how many.
+fn announce(conn: &mut DbConnection, at: DateTime<Utc>, after: Option<&str>, ctx: &Context) -> Result<usize, ApiError> {
     dispatch::lock_audit_chain(conn)?;
-    let done = super::store::announced(conn, found.iter().map(Occurrence::key).collect())?;
-    let fresh: Vec<Occurrence> = found.into_iter().filter(|o| !done.contains(&o.key())).collect();
-    for o in &fresh {
-        let mut draft = draft_of(conn, o)?;
+    let (found, _) = fresh(conn, after, ctx)?;
+    let mut count = 0;
+    for o in found {
+        let Some(mut draft) = draft_of(conn, &o)? else { continue };
         draft.data.due_on = Some(o.due_on);
         draft.occurrence = Some(o.key());
         let change = Change {
@@ -131,17 +152,25 @@ fn announce(conn: &mut DbConnection, at: DateTime<Utc>, found: Vec<Occurrence>) 
             event: Some(draft),
         };
         audit::append(conn, &Caller::system(), at, change)?;
+        count += 1;
     }
-    Ok(fresh.len())
+    Ok(count)
 }
 
-/// Scans every consignee and announces what is due; answers how many events it announced.
+/// Scans every consignee and announces what is due; answers how many events it announced. Only
+/// batches with something new to announce take the write lock; a batch that fails is logged and the
+/// scan goes on.
 pub async fn tick(db: &Db, ctx: Context, at: DateTime<Utc>) -> Result<usize, ApiError> {
     let (mut after, mut announced) = (None::<String>, 0);
     loop {
-        let (found, next) = db.run(move |conn| batch(conn, after.as_deref(), &ctx)).await?;
+        let from = after.clone();
+        let (found, next) = db.run(move |conn| fresh(conn, from.as_deref(), &ctx)).await?;
         if !found.is_empty() {
-            announced += db.write(move |conn| announce(conn, at, found)).await?;
+            let from = after.clone();
+            match db.write(move |conn| announce(conn, at, from.as_deref(), &ctx)).await {
+                Ok(n) => announced += n,
+                Err(error) => tracing::warn!(%error, "scheduled events of a batch could not be announced"),
+            }
         }
         match next {
             Some(next) => after = Some(next),

@@ -21,6 +21,7 @@ pub struct DeliveryRow {
     pub status: String,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
+    pub retry_from: NaiveDateTime,
     pub next_attempt_at: Option<NaiveDateTime>,
     pub leased_until: Option<NaiveDateTime>,
     pub delivered_at: Option<NaiveDateTime>,
@@ -38,10 +39,6 @@ pub struct AttemptRow {
     pub error: Option<String>,
 }
 
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(at, Utc)
-}
-
 fn pending(webhook_id: String, event_seq: i64, at: NaiveDateTime) -> DeliveryRow {
     DeliveryRow {
         id: Uuid::now_v7().to_string(),
@@ -50,26 +47,28 @@ fn pending(webhook_id: String, event_seq: i64, at: NaiveDateTime) -> DeliveryRow
         status: DeliveryStatus::Pending.as_ref().to_owned(),
         attempts: 0,
         created_at: at,
+        retry_from: at,
         next_attempt_at: Some(at),
         leased_until: None,
         delivered_at: None,
     }
 }
 
-/// Queues the event for every enabled webhook that wants its type (inside the event's transaction).
+/// Queues the event for every webhook that wants its type (inside the event's transaction); a
+/// disabled webhook's deliveries wait until it is enabled again.
 pub fn queue(conn: &mut DbConnection, seq: i64, event_type: EventType, at: NaiveDateTime) -> Result<(), ApiError> {
-    let hooks: Vec<(String, String)> =
-        w::table.filter(w::enabled.eq(true)).select((w::id, w::event_types)).load(conn)?;
-    let rows: Vec<DeliveryRow> = hooks
-        .into_iter()
-        .filter(|(_, types)| {
-            let types: Vec<String> = serde_json::from_str(types).unwrap_or_default();
-            types.is_empty() || types.iter().any(|t| t == event_type.as_str())
-        })
-        .map(|(id, _)| pending(id, seq, at))
-        .collect();
-    for row in rows {
-        diesel::insert_into(d::table).values(&row).execute(conn)?;
+    let hooks: Vec<(String, String)> = w::table.select((w::id, w::event_types)).load(conn)?;
+    for (id, types) in hooks {
+        let wanted = match super::store::stored_types(&types) {
+            Ok(types) => types.is_empty() || types.contains(&event_type),
+            Err(error) => {
+                tracing::error!(webhook = %id, %error, "stored webhook event types are unreadable; not queued");
+                false
+            }
+        };
+        if wanted {
+            diesel::insert_into(d::table).values(&pending(id, seq, at)).execute(conn)?;
+        }
     }
     Ok(())
 }
@@ -97,11 +96,10 @@ pub fn redeliver(
     Ok(row)
 }
 
-/// Removes a webhook's deliveries and their attempts.
-pub fn forget(conn: &mut DbConnection, webhook_id: &str) -> Result<(), ApiError> {
-    let ids = d::table.filter(d::webhook_id.eq(webhook_id)).select(d::id);
-    diesel::delete(a::table.filter(a::delivery_id.eq_any(ids))).execute(conn)?;
-    diesel::delete(d::table.filter(d::webhook_id.eq(webhook_id))).execute(conn)?;
+/// Restarts the retries of a re-enabled webhook's pending deliveries from `at`.
+pub fn resume(conn: &mut DbConnection, webhook_id: &str, at: NaiveDateTime) -> Result<(), ApiError> {
+    let pending = d::table.filter(d::webhook_id.eq(webhook_id)).filter(d::status.eq(DeliveryStatus::Pending.as_ref()));
+    diesel::update(pending).set((d::retry_from.eq(at), d::next_attempt_at.eq(at))).execute(conn)?;
     Ok(())
 }
 
@@ -157,15 +155,15 @@ fn present(row: DeliveryRow, event_type: &str, attempts: &[AttemptRow]) -> Resul
             .filter(|a| a.delivery_id == row.id)
             .map(|a| DeliveryAttempt {
                 attempt: a.attempt,
-                at: utc(a.at),
+                at: a.at.and_utc(),
                 status_code: a.status_code,
                 latency_ms: a.latency_ms,
                 error: a.error.clone(),
             })
             .collect(),
-        created_at: utc(row.created_at),
-        next_attempt_at: row.next_attempt_at.map(utc),
-        delivered_at: row.delivered_at.map(utc),
+        created_at: row.created_at.and_utc(),
+        next_attempt_at: row.next_attempt_at.map(|at| at.and_utc()),
+        delivered_at: row.delivered_at.map(|at| at.and_utc()),
         id: row.id,
         webhook_id: row.webhook_id,
         event_seq: row.event_seq,

@@ -10,14 +10,15 @@ use super::signing;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::schema::webhooks as w;
-use crate::db::DbConnection;
+use crate::db::{dispatch, DbConnection};
 use crate::error::ApiError;
 use crate::events::api::EventType;
 use crate::http::conditional::{check_version, Expected};
 use crate::http::patch;
 
 /// A stored webhook.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+/// (No `Debug`: it holds the secrets.)
+#[derive(Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = w, treat_none_as_null = true)]
 pub struct WebhookRow {
     pub id: String,
@@ -37,14 +38,10 @@ pub struct WebhookRow {
     pub updated_by: String,
 }
 
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(at, Utc)
-}
-
 impl WebhookRow {
     /// The event types it delivers (empty: all).
     pub fn types(&self) -> Result<Vec<EventType>, ApiError> {
-        serde_json::from_str(&self.event_types).map_err(ApiError::internal)
+        stored_types(&self.event_types).map_err(ApiError::internal)
     }
 
     /// The response shape (never the secret).
@@ -56,10 +53,10 @@ impl WebhookRow {
             event_types: self.types()?,
             enabled: self.enabled,
             disabled_reason: self.disabled_reason.clone(),
-            disabled_at: self.disabled_at.map(utc),
-            previous_secret_expires_at: self.previous_secret_expires_at.map(utc),
-            created_at: utc(self.created_at),
-            updated_at: utc(self.updated_at),
+            disabled_at: self.disabled_at.map(|at| at.and_utc()),
+            previous_secret_expires_at: self.previous_secret_expires_at.map(|at| at.and_utc()),
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
             created_by: self.created_by.clone(),
             updated_by: self.updated_by.clone(),
             version: self.version,
@@ -75,10 +72,35 @@ impl WebhookRow {
 
     fn audit_view(&self) -> Result<serde_json::Value, ApiError> {
         let mut view = serde_json::to_value(self.to_api()?).map_err(ApiError::internal)?;
-        for field in ["created_at", "updated_at", "created_by", "updated_by", "version"] {
-            view.as_object_mut().map(|o| o.remove(field));
+        if let Some(fields) = view.as_object_mut() {
+            for field in ["created_at", "updated_at", "created_by", "updated_by", "version"] {
+                fields.remove(field);
+            }
+            fields.insert("url".to_owned(), audited_url(&self.url));
         }
         Ok(view)
+    }
+}
+
+/// Event types as stored (a JSON array of names).
+pub fn stored_types(text: &str) -> Result<Vec<EventType>, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// The webhook, read for a change under the audit chain's lock: taken first, so a register write
+/// queueing a delivery to it (which holds that lock) never waits on this change or it on them.
+fn locked(conn: &mut DbConnection, id: &str) -> Result<WebhookRow, ApiError> {
+    dispatch::lock_audit_chain(conn)?;
+    get(conn, id)
+}
+
+/// The URL as the audit trail keeps it: scheme, host and port, and a hash of the rest (paths
+/// and queries often carry tokens).
+fn audited_url(url: &str) -> serde_json::Value {
+    let digest = crate::audit::chain::sha256_hex(url.as_bytes());
+    match url::Url::parse(url) {
+        Ok(parsed) => serde_json::json!({"origin": parsed.origin().ascii_serialization(), "sha256": digest}),
+        Err(_) => serde_json::json!({"sha256": digest}),
     }
 }
 
@@ -188,7 +210,7 @@ pub fn update(
     expected: Expected,
     changes: WebhookPatch,
 ) -> Result<WebhookRow, ApiError> {
-    let mut row = get(conn, id)?;
+    let mut row = locked(conn, id)?;
     let before = row.audit_view()?;
     if let Some(url) = changes.url {
         row.url = checked_url(&url, allow)?;
@@ -198,13 +220,14 @@ pub fn update(
     }
     patch::optional(&mut row.description, changes.description.map(crate::validation::trim_option));
     if let Some(enabled) = changes.enabled {
-        row.enabled = enabled;
-        if enabled {
+        if enabled && !row.enabled {
             (row.disabled_reason, row.disabled_at) = (None, None);
-        } else if row.disabled_at.is_none() {
+            super::deliveries::resume(conn, &row.id, at.naive_utc())?;
+        } else if !enabled && row.enabled {
             (row.disabled_reason, row.disabled_at) =
                 (Some(format!("disabled by {}", caller.sub)), Some(at.naive_utc()));
         }
+        row.enabled = enabled;
     }
     check_version(&expected, row.version)?;
     if row.audit_view()? != before {
@@ -222,7 +245,7 @@ pub fn rotate(
     expected: Expected,
     grace: chrono::Duration,
 ) -> Result<WebhookRow, ApiError> {
-    let mut row = get(conn, id)?;
+    let mut row = locked(conn, id)?;
     check_version(&expected, row.version)?;
     let before = row.audit_view()?;
     row.previous_secret = Some(std::mem::replace(&mut row.secret, secret()?));
@@ -231,7 +254,7 @@ pub fn rotate(
     Ok(row)
 }
 
-/// Removes the webhook and its deliveries.
+/// Removes the webhook and (by cascade) its deliveries and their attempts.
 pub fn delete(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -239,16 +262,15 @@ pub fn delete(
     id: &str,
     expected: Expected,
 ) -> Result<(), ApiError> {
-    let row = get(conn, id)?;
+    let row = locked(conn, id)?;
     check_version(&expected, row.version)?;
-    super::deliveries::forget(conn, id)?;
     diesel::delete(w::table.find(id)).execute(conn)?;
     record(conn, caller, at, &row, "deleted", serde_json::json!({ "before": row.audit_view()? }))
 }
 
 /// Disables the webhook (a delivery kept failing), recorded as the system's change.
 pub fn disable(conn: &mut DbConnection, at: DateTime<Utc>, id: &str, reason: String) -> Result<(), ApiError> {
-    let mut row = get(conn, id)?;
+    let mut row = locked(conn, id)?;
     if !row.enabled {
         return Ok(());
     }

@@ -30,7 +30,8 @@ pub struct Job {
     url: String,
     secrets: Vec<String>,
     event_id: String,
-    body: String,
+    /// The event's JSON, or why it cannot be sent (the delivery then fails at once).
+    body: Result<String, String>,
 }
 
 /// What one attempt came to.
@@ -55,30 +56,54 @@ pub fn client(settings: &WebhookSettings) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("cannot build the webhook client: {e}"))
 }
 
+diesel::alias!(crate::db::schema::webhook_deliveries as busy: BusyDeliveries);
+
+/// Due deliveries of enabled webhooks with no delivery in flight (one at a time per endpoint, so
+/// a slow one holds up no other), oldest first: (delivery id, webhook id).
 macro_rules! due {
-    ($now:expr) => {
+    ($now:expr, $limit:expr) => {
         d::table
             .filter(d::status.eq(DeliveryStatus::Pending.as_ref()))
             .filter(d::next_attempt_at.le($now))
             .filter(d::leased_until.is_null().or(d::leased_until.lt($now)))
             .filter(d::webhook_id.eq_any(w::table.filter(w::enabled.eq(true)).select(w::id)))
+            .filter(
+                d::webhook_id.ne_all(
+                    busy.filter(busy.field(d::leased_until).ge($now))
+                        .filter(busy.field(d::status).eq(DeliveryStatus::Pending.as_ref()))
+                        .select(busy.field(d::webhook_id)),
+                ),
+            )
             .order(d::next_attempt_at.asc())
-            .limit(CLAIM)
-            .select(d::id)
+            .limit($limit)
+            .select((d::id, d::webhook_id))
     };
 }
 
 /// Whether any delivery is due (read-only, so an idle worker never takes the write lock).
 fn any_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<bool, ApiError> {
-    Ok(!due!(now).load::<String>(conn)?.is_empty())
+    Ok(!due!(now, 1).load::<(String, String)>(conn)?.is_empty())
 }
 
-/// Claims up to [`CLAIM`] due deliveries for `lease` (rows other workers hold are skipped).
-fn claim(conn: &mut DbConnection, now: NaiveDateTime, lease: chrono::Duration) -> Result<Vec<Job>, ApiError> {
-    let ids: Vec<String> = match conn {
-        DbConnection::Postgres(pg) => due!(now).for_update().skip_locked().load(pg)?,
-        DbConnection::Sqlite(lite) => due!(now).load(lite)?,
+/// Claims up to `room` due deliveries, one per webhook, for `lease` (rows other workers hold are
+/// skipped).
+fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease: chrono::Duration,
+    room: i64,
+) -> Result<Vec<Job>, ApiError> {
+    let candidates: Vec<(String, String)> = match conn {
+        DbConnection::Postgres(pg) => due!(now, room * 4).for_update().skip_locked().load(pg)?,
+        DbConnection::Sqlite(lite) => due!(now, room * 4).load(lite)?,
     };
+    let mut webhooks = std::collections::HashSet::new();
+    let ids: Vec<String> = candidates
+        .into_iter()
+        .filter(|(_, webhook)| webhooks.insert(webhook.clone()))
+        .map(|(id, _)| id)
+        .take(room as usize)
+        .collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -90,14 +115,16 @@ fn claim(conn: &mut DbConnection, now: NaiveDateTime, lease: chrono::Duration) -
         .filter(d::id.eq_any(&ids))
         .select((DeliveryRow::as_select(), WebhookRow::as_select(), EventRow::as_select()))
         .load(conn)?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|(mut delivery, hook, event)| {
             delivery.leased_until = Some(until);
             let event_id = format!("evt_{}", event.seq);
-            let body = serde_json::to_string(&Event::try_from(event)?).map_err(ApiError::internal)?;
-            Ok(Job { delivery, url: hook.url.clone(), secrets: hook.signing_secrets(now), event_id, body })
+            let body = Event::try_from(event).and_then(|e| serde_json::to_string(&e).map_err(ApiError::internal));
+            let body = body.map_err(|e| format!("the stored event cannot be read: {e}"));
+            Job { delivery, url: hook.url.clone(), secrets: hook.signing_secrets(now), event_id, body }
         })
-        .collect()
+        .collect())
 }
 
 /// POSTs the job's event once.
@@ -123,19 +150,20 @@ async fn send(
     job: &Job,
     at: DateTime<Utc>,
 ) -> Result<u16, String> {
+    let body = job.body.clone()?;
     let url = policy::check_url(&job.url, &settings.allow)?;
     let timestamp = at.timestamp();
-    let signature = signing::header(&job.secrets, &job.event_id, timestamp, job.body.as_bytes())?;
+    let signature = signing::header(&job.secrets, &job.event_id, timestamp, body.as_bytes())?;
     let response = client
         .post(url)
         .header("content-type", "application/json")
         .header("webhook-id", &job.event_id)
         .header("webhook-timestamp", timestamp.to_string())
         .header("webhook-signature", signature)
-        .body(job.body.clone())
+        .body(body)
         .send()
         .await
-        .map_err(|e| describe(&e))?;
+        .map_err(|e| describe(&e.without_url()))?;
     Ok(response.status().as_u16())
 }
 
@@ -179,9 +207,10 @@ fn finish(
         .find(&delivery.id)
         .filter(d::leased_until.eq(delivery.leased_until))
         .filter(d::status.eq(DeliveryStatus::Pending.as_ref()));
+    let unreadable = job.body.is_err();
     let (status, next, delivered) = if outcome.error.is_none() {
         (DeliveryStatus::Succeeded, None, Some(now))
-    } else if now - delivery.created_at >= settings.retry_for_chrono() {
+    } else if unreadable || now - delivery.retry_from >= settings.retry_for_chrono() {
         (DeliveryStatus::Failed, None, None)
     } else {
         let wait = chrono::Duration::from_std(backoff(settings, attempt, jitter())).map_err(ApiError::internal)?;
@@ -206,7 +235,7 @@ fn finish(
         error: outcome.error.clone(),
     };
     diesel::insert_into(a::table).values(&row).execute(conn)?;
-    if status == DeliveryStatus::Failed {
+    if status == DeliveryStatus::Failed && !unreadable {
         let last = outcome.error.clone().unwrap_or_default();
         let reason = format!(
             "event {} could not be delivered for {}: {last}",
@@ -218,37 +247,46 @@ fn finish(
     Ok(())
 }
 
-/// Claims due deliveries, attempts them side by side and records each; answers how many it tried.
-pub async fn run_once(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
+/// Attempts one job and records what came of it.
+async fn deliver(state: &AppState, client: &reqwest::Client, job: Job) {
     let settings = state.webhooks.clone();
-    let (now, lease) = (state.clock.now().naive_utc().trunc_subsecs(6), settings.lease());
-    if !state.db.run(move |conn| any_due(conn, now)).await? {
-        return Ok(0);
+    let outcome = attempt(client, &settings, &job, state.clock.now()).await;
+    let at = state.clock.now();
+    if let Err(error) = state.db.write(move |conn| finish(conn, &settings, &job, &outcome, at)).await {
+        tracing::warn!(%error, "could not record a webhook delivery attempt");
     }
-    let jobs = state.db.write(move |conn| claim(conn, now, lease)).await?;
-    let count = jobs.len();
-    let attempts = jobs.into_iter().map(|job| {
-        let settings = settings.clone();
-        async move {
-            let outcome = attempt(client, &settings, &job, state.clock.now()).await;
-            let at = state.clock.now();
-            state.db.write(move |conn| finish(conn, &settings, &job, &outcome, at)).await
-        }
-    });
-    for result in futures_util::future::join_all(attempts).await {
-        result?;
-    }
-    Ok(count)
 }
 
-/// Delivers in the background: at once while there is work, then every `poll` interval.
+/// Claims as many due deliveries as there are free slots; answers them.
+async fn claim_due(state: &AppState, room: usize) -> Result<Vec<Job>, ApiError> {
+    let (now, lease) = (state.clock.now().naive_utc().trunc_subsecs(6), state.webhooks.lease());
+    if room == 0 || !state.db.run(move |conn| any_due(conn, now)).await? {
+        return Ok(Vec::new());
+    }
+    state.db.write(move |conn| claim(conn, now, lease, room as i64)).await
+}
+
+/// Delivers in the background, up to [`CLAIM`] attempts at once (each in its own task, so a slow
+/// endpoint holds one slot, never the others): claims at once while there is work, else every
+/// poll interval.
 pub fn spawn(state: actix_web::web::Data<AppState>, client: reqwest::Client) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(CLAIM as usize));
     tokio::spawn(async move {
         loop {
-            match run_once(&state, &client).await {
-                Ok(n) if n > 0 => continue,
+            match claim_due(&state, slots.available_permits()).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    for job in jobs {
+                        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+                        let (state, client) = (state.clone(), client.clone());
+                        tokio::spawn(async move {
+                            deliver(&state, &client, job).await;
+                            drop(slot);
+                        });
+                    }
+                    continue;
+                }
                 Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "webhook deliveries failed"),
+                Err(error) => tracing::warn!(%error, "could not claim webhook deliveries"),
             }
             tokio::time::sleep(state.webhooks.poll).await;
         }

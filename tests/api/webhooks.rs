@@ -119,19 +119,39 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_an_event_can_be_delivere
     let redeliver = format!("/api/v1/webhooks/{id}/deliveries/{}/redeliver", history[0]["id"].as_str().unwrap());
     let (status, _) = app.post_json(&redeliver, "admin", &Value::Null).await;
     assert_eq!(status, 409, "a disabled webhook delivers nothing");
-    create_consignee(&app, "無視株式会社").await;
+    create_consignee(&app, "待機株式会社").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(deliveries(&app, &id).await.len(), 1, "no deliveries are queued while disabled");
+    let waiting = deliveries(&app, &id).await;
+    assert_eq!(waiting.len(), 2, "an event while disabled is queued");
+    assert!(waiting[0]["status"] == "pending" && waiting[0]["attempts"].as_array().unwrap().is_empty(), "and waits");
 
     receiver.state.status.store(200, Ordering::SeqCst);
     let (status, enabled) = app.patch_json(&format!("/api/v1/webhooks/{id}"), "admin", &json!({"enabled": true})).await;
     assert_eq!((status, &enabled["enabled"], &enabled["disabled_reason"]), (200, &json!(true), &Value::Null));
     let (status, queued) = app.post_json(&redeliver, "admin", &Value::Null).await;
     assert_eq!((status, &queued["status"]), (202, &json!("pending")), "{queued}");
-    receiver.wait_for("the redelivery", |r| r.iter().any(|r| r.answered == 200)).await;
-    let again = receiver.delivered().pop().unwrap();
-    assert!(signed_by(&again, &secret));
-    assert_eq!(again.id, format!("evt_{}", history[0]["event_seq"]), "the same event, the same webhook-id");
+    receiver
+        .wait_for("the redelivery and the waiting one", |r| r.iter().filter(|r| r.answered == 200).count() == 2)
+        .await;
+    let again: Vec<String> = receiver.delivered().iter().map(|r| r.id.clone()).collect();
+    assert!(receiver.delivered().iter().all(|r| signed_by(r, &secret)));
+    let redelivered = format!("evt_{}", history[0]["event_seq"]);
+    assert!(again.contains(&redelivered), "the same event, the same webhook-id: {again:?}");
+    // Disabled by hand while a delivery is still being retried, and enabled again after its retry
+    // time has passed: the retries start over, so one more failure does not give up.
+    receiver.state.status.store(500, Ordering::SeqCst);
+    create_consignee(&app, "再開株式会社").await;
+    let (status, off) = app.patch_json(&format!("/api/v1/webhooks/{id}"), "admin", &json!({"enabled": false})).await;
+    assert_eq!((status, off["disabled_reason"].as_str()), (200, Some("disabled by tester-admin")));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    receiver.state.failures_left.store(1, Ordering::SeqCst);
+    receiver.state.status.store(201, Ordering::SeqCst);
+    let (status, _) = app.patch_json(&format!("/api/v1/webhooks/{id}"), "admin", &json!({"enabled": true})).await;
+    assert_eq!(status, 200);
+    receiver.wait_for("the resumed delivery", |r| r.iter().any(|r| r.answered == 201)).await;
+    let (_, still) = app.get_json(&format!("/api/v1/webhooks/{id}")).await;
+    assert_eq!(still["enabled"], true, "{still}");
+
     let (status, _) = app
         .post_json(
             &format!("/api/v1/webhooks/{id}/deliveries/{}/redeliver", uuid::Uuid::now_v7()),
@@ -167,12 +187,22 @@ async fn urls_that_may_not_be_delivered_to_are_refused() {
     let (status, body) =
         app.post_json("/api/v1/webhooks", "admin", &json!({"url": "https://example.com/", "secret": "mine"})).await;
     assert_eq!(status, 422, "{body}");
-    let (webhook, _) = register(&app, "https://hooks.example.com/registry", &["memorandum.signed"]).await;
+    let (webhook, secret) =
+        register(&app, "https://hooks.example.com/registry?token=s3cr3t", &["memorandum.signed"]).await;
     let path = format!("/api/v1/webhooks/{}", webhook["id"].as_str().unwrap());
+    let (_, audit) =
+        app.get_json(&format!("/api/v1/audit/events?resource_id={}", webhook["id"].as_str().unwrap())).await;
+    let trail = audit.to_string();
+    assert!(
+        trail.contains("https://hooks.example.com") && !trail.contains("s3cr3t") && !trail.contains(&secret),
+        "{trail}"
+    );
+    let (status, _) = app.patch_json(&path, "admin", &json!({"url": "https://hooks.example.com/registry"})).await;
+    assert_eq!(status, 200);
     let (status, body) = app.patch_json(&path, "admin", &json!({"url": "http://192.168.1.10/"})).await;
     assert_eq!((status, error_fields(&body)), (422, vec!["url".to_owned()]));
     let (_, kept) = app.get_json(&path).await;
-    assert_eq!((kept["url"].as_str(), kept["version"].as_i64()), (Some("https://hooks.example.com/registry"), Some(1)));
+    assert_eq!((kept["url"].as_str(), kept["version"].as_i64()), (Some("https://hooks.example.com/registry"), Some(2)));
     let (status, _) =
         app.post_json("/api/v1/webhooks", "privacy_officer", &json!({"url": "https://example.com/"})).await;
     assert_eq!(status, 403);

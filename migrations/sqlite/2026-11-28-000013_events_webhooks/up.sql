@@ -33,8 +33,8 @@ CREATE TABLE webhooks (
     updated_by TEXT NOT NULL
 );
 
--- One event to one endpoint, retried until delivered or given up; `leased_until` marks the
--- worker that claimed it.
+-- One event to one endpoint, retried until delivered or given up (`retry_for` after `retry_from`,
+-- which re-enabling the webhook moves to then); `leased_until` marks the worker that claimed it.
 CREATE TABLE webhook_deliveries (
     id TEXT PRIMARY KEY,
     webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
@@ -42,6 +42,7 @@ CREATE TABLE webhook_deliveries (
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL,
     created_at TEXT NOT NULL,
+    retry_from TEXT NOT NULL,
     next_attempt_at TEXT,
     leased_until TEXT,
     delivered_at TEXT
