@@ -99,3 +99,17 @@ pub fn lock_taxonomy(conn: &mut DbConnection) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// Loads a select's rows locking them for the rest of the transaction and skipping rows another
+/// transaction holds (`FOR UPDATE SKIP LOCKED`) on PostgreSQL, so workers on several nodes claim
+/// disjoint rows; on SQLite the write transaction already is exclusive. A macro because diesel's
+/// lock clause types cannot be named in a function's bounds.
+macro_rules! load_skip_locked {
+    ($conn:expr, $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(pg) => $query.for_update().skip_locked().load(pg),
+            $crate::db::DbConnection::Sqlite(lite) => $query.load(lite),
+        }
+    };
+}
+pub(crate) use load_skip_locked;

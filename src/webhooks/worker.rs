@@ -15,7 +15,7 @@ use super::signing;
 use super::store::WebhookRow;
 use super::WebhookSettings;
 use crate::db::schema::{events as ev, webhook_attempts as a, webhook_deliveries as d, webhooks as w};
-use crate::db::DbConnection;
+use crate::db::{dispatch, DbConnection};
 use crate::error::ApiError;
 use crate::events::api::Event;
 use crate::events::store::EventRow;
@@ -93,10 +93,7 @@ fn claim(
     lease: chrono::Duration,
     room: i64,
 ) -> Result<Vec<Job>, ApiError> {
-    let candidates: Vec<(String, String)> = match conn {
-        DbConnection::Postgres(pg) => due!(now, room * 4).for_update().skip_locked().load(pg)?,
-        DbConnection::Sqlite(lite) => due!(now, room * 4).load(lite)?,
-    };
+    let candidates: Vec<(String, String)> = dispatch::load_skip_locked!(conn, due!(now, room * 4))?;
     let mut webhooks = std::collections::HashSet::new();
     let ids: Vec<String> = candidates
         .into_iter()
