@@ -164,6 +164,9 @@ pub struct Settings {
     /// How often an idle delivery worker looks for due deliveries.
     #[arg(long, env = "CR_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
     pub webhook_poll_interval: Duration,
+    /// How long delivered and failed webhook deliveries (with their attempts) are kept.
+    #[arg(long, env = "CR_WEBHOOK_DELIVERY_RETENTION", default_value = "30d", value_parser = humantime::parse_duration)]
+    pub webhook_delivery_retention: Duration,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -239,6 +242,7 @@ impl Settings {
             retry_for: self.webhook_retry_for,
             secret_grace: self.webhook_secret_grace,
             poll: at_least(self.webhook_poll_interval),
+            retention: self.webhook_delivery_retention,
         }
     }
 

@@ -104,7 +104,7 @@ impl Application {
         if settings.compliance_snapshots {
             crate::compliance::snapshot::spawn_schedule(state.clone());
         }
-        crate::idempotency::spawn_pruning(state.clone());
+        crate::housekeeping::spawn(state.clone());
         if !settings.event_scan_interval.is_zero() {
             crate::events::schedule::spawn(state.clone(), settings.event_scan_interval);
         }

@@ -158,16 +158,3 @@ async fn keep(
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(body))))
 }
-
-/// Deletes expired keys once an hour, until the process ends.
-pub fn spawn_pruning(state: web::Data<AppState>) {
-    tokio::spawn(async move {
-        loop {
-            let at = state.clock.now();
-            if let Err(e) = state.db.write(move |c| store::prune(c, at)).await {
-                tracing::warn!(error = %e, "could not prune expired idempotency keys");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        }
-    });
-}

@@ -103,6 +103,13 @@ pub fn resume(conn: &mut DbConnection, webhook_id: &str, at: NaiveDateTime) -> R
     Ok(())
 }
 
+/// Deletes finished deliveries (and their attempts) created before `before`; pending ones stay.
+pub fn prune(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<usize, ApiError> {
+    let finished = [DeliveryStatus::Succeeded.as_ref(), DeliveryStatus::Failed.as_ref()];
+    let old = d::table.filter(d::created_at.lt(before.naive_utc())).filter(d::status.eq_any(finished));
+    Ok(diesel::delete(old).execute(conn)?)
+}
+
 /// The delivery `id`, with its attempts.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Delivery, ApiError> {
     let row: (DeliveryRow, String) = d::table

@@ -31,12 +31,19 @@ pub struct WebhookSettings {
     pub secret_grace: Duration,
     /// How often an idle worker looks for due deliveries.
     pub poll: Duration,
+    /// How long finished deliveries and their attempts are kept.
+    pub retention: Duration,
 }
 
 impl WebhookSettings {
     /// `retry_for` as a chrono duration.
     pub fn retry_for_chrono(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.retry_for).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// `retention` as a chrono duration.
+    pub fn retention_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.retention).unwrap_or(chrono::Duration::MAX)
     }
 
     /// `secret_grace` as a chrono duration.

@@ -82,6 +82,17 @@ async fn a_receiver_that_fails_for_a_while_gets_each_event_once_signed() {
     let last = receiver.delivered().pop().unwrap();
     assert!(signed_by(&last, new_secret) && signed_by(&last, &secret), "{}", last.signature);
     assert_eq!(last.signature.split(' ').count(), 2);
+
+    // Retention: finished deliveries (and their attempts) go; one still waiting stays.
+    let id = webhook["id"].as_str().unwrap().to_owned();
+    let (status, _) = app.patch_json(&format!("/api/v1/webhooks/{id}"), "admin", &json!({"enabled": false})).await;
+    assert_eq!(status, 200);
+    create_consignee(&app, "保留株式会社").await;
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    let pruned = app.behind_the_back(move |c| consignee_registry::webhooks::deliveries::prune(c, later).unwrap()).await;
+    assert_eq!(pruned, 4);
+    let kept = deliveries(&app, &id).await;
+    assert_eq!((kept.len(), kept[0]["status"].as_str()), (1, Some("pending")));
 }
 
 #[tokio::test]

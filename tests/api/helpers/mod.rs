@@ -105,6 +105,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         webhook_retry_for: Duration::from_secs(3600),
         webhook_secret_grace: Duration::from_secs(3600),
         webhook_poll_interval: Duration::from_millis(50),
+        webhook_delivery_retention: Duration::from_secs(30 * 86_400),
     }
 }
 
