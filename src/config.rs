@@ -138,6 +138,9 @@ pub struct Settings {
     /// How long an Idempotency-Key and its response are kept.
     #[arg(long, env = "CR_IDEMPOTENCY_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
     pub idempotency_ttl: Duration,
+    /// Serve `GET /metrics` (OpenMetrics text, without a token).
+    #[arg(long, env = "CR_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
     /// How often the server looks for scheduled events (a memorandum expiring, a review overdue);
     /// `0s` turns the scan off.
     #[arg(long, env = "CR_EVENT_SCAN_INTERVAL", default_value = "15m", value_parser = humantime::parse_duration)]

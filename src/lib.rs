@@ -23,6 +23,7 @@ pub mod http;
 pub mod idempotency;
 pub mod incidents;
 pub mod memoranda;
+pub mod metrics;
 pub mod openapi;
 pub mod private_files;
 pub mod reports;

@@ -33,7 +33,7 @@ use crate::state::AppState;
 
 /// Every documented route: the probes and the versioned API.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure).service(
+    cfg.configure(crate::health::configure).configure(crate::metrics::configure).service(
         utoipa_actix_web::scope(API_PREFIX)
             .configure(crate::auth::handlers::configure)
             .configure(crate::audit::configure)
@@ -96,6 +96,7 @@ impl Application {
             body_limit: settings.body_limit,
             idempotency_ttl: idempotency_ttl(&settings)?,
             webhooks: settings.webhooks(),
+            metrics: settings.metrics,
         });
         let webhook_client = crate::webhooks::worker::client(&state.webhooks)?;
         let server = serve(listener, &settings, state.clone(), auth.clone())
@@ -210,7 +211,8 @@ async fn redirect(to: &'static str) -> HttpResponse {
 
 /// Around the routes, outermost first: HEAD and trailing-slash normalization, the request id
 /// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, the
-/// refusal of undocumented query parameters, and Idempotency-Key.
+/// refusal of undocumented query parameters, and Idempotency-Key; requests are counted and timed
+/// per route template for `/metrics`.
 fn with_plumbing<T>(
     app: App<T>,
     table: web::Data<RouteTable>,
@@ -236,6 +238,17 @@ where
     app.wrap(actix_web::middleware::from_fn(crate::idempotency::handle))
         .wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
         .wrap(TracingLogger::<request_id::RootSpan>::new())
+        .wrap_fn(|req, srv| {
+            let (started, method) = (std::time::Instant::now(), req.method().to_string());
+            let response = srv.call(req);
+            async move {
+                let response = response.await?;
+                let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+                let labels = crate::metrics::RequestLabels { route, method, status: response.status().as_u16() };
+                crate::metrics::observe_request(labels, started.elapsed());
+                Ok(response)
+            }
+        })
         .wrap_fn(|req, srv| {
             let id = request_id::assign(&req);
             let response = srv.call(req);

@@ -33,6 +33,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How webhooks are delivered.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// Whether `GET /metrics` answers.
+    pub metrics: bool,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.

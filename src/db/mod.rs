@@ -36,7 +36,9 @@ impl Db {
         let span = tracing::Span::current();
         web::block(move || {
             let _entered = span.enter();
+            let waited = std::time::Instant::now();
             let mut conn = pool.get()?;
+            crate::metrics::observe_pool_wait(waited.elapsed());
             f(&mut conn)
         })
         .await?

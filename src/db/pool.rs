@@ -170,6 +170,11 @@ impl Db {
         &self.backend
     }
 
+    /// The pool's connections and how many are idle.
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
     /// How many statements the pool's connections have run since it opened.
     pub fn queries_run(&self) -> u64 {
         self.queries.0.load(Ordering::Relaxed)

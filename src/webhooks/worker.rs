@@ -223,6 +223,11 @@ fn finish(
     if diesel::update(ours).set(changes).execute(conn)? == 0 {
         return Ok(()); // the lease ran out and another worker took it over
     }
+    crate::metrics::count_delivery(match status {
+        DeliveryStatus::Succeeded => "delivered",
+        DeliveryStatus::Pending => "retried",
+        DeliveryStatus::Failed => "failed",
+    });
     let row = AttemptRow {
         delivery_id: delivery.id.clone(),
         attempt,

@@ -27,6 +27,7 @@ mod imports;
 mod incidents;
 mod memoranda;
 mod memoranda_dates;
+mod metrics;
 mod migrations;
 mod openapi;
 mod query_counts;

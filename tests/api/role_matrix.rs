@@ -20,6 +20,7 @@ const ROLES: [&str; 4] = ["viewer", "procurement", "privacy_officer", "admin"];
 const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/healthz", "public", ""),
     ("GET", "/readyz", "public", ""),
+    ("GET", "/metrics", "public", ""),
     ("GET", "/api/v1/auth/me", "viewer", ""),
     ("GET", "/api/v1/auth/revocations", "admin", ""),
     ("POST", "/api/v1/auth/revocations", "admin", r#"{"scope": "token", "value": "matrix-jti", "reason": "matrix"}"#),
