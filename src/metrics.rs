@@ -20,6 +20,7 @@ use std::sync::atomic::AtomicU64;
 use crate::db::schema::webhook_deliveries as d;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::webhooks::api::DeliveryStatus;
 
 /// The content type of the OpenMetrics text format.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -118,7 +119,8 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     METRICS.pool_connections.set(i64::from(pool.connections));
     METRICS.pool_idle.set(i64::from(pool.idle_connections));
     // The database may be down: the other metrics still answer, this gauge keeps its last value.
-    let pending = d::table.filter(d::status.eq("pending")).select(diesel::dsl::min(d::created_at));
+    let pending =
+        d::table.filter(d::status.eq(DeliveryStatus::Pending.as_ref())).select(diesel::dsl::min(d::created_at));
     match state.db.run(move |conn| Ok(pending.first::<Option<NaiveDateTime>>(conn)?)).await {
         Ok(oldest) => {
             let age = oldest.map_or(0.0, |at| (now - at).num_milliseconds().max(0) as f64 / 1000.0);

@@ -39,7 +39,13 @@ pub struct Judged {
     pub checks: Vec<Check>,
 }
 
-fn read(conn: &mut DbConnection, filter: &Filter, after: Option<&str>) -> Result<Vec<ConsigneeRow>, ApiError> {
+/// Up to [`BATCH`] consignees after `after` in id order (the SQL filters applied), and where the
+/// next batch starts (`None` when every consignee has been read).
+pub fn read(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    after: Option<&str>,
+) -> Result<(Vec<ConsigneeRow>, Option<String>), ApiError> {
     let mut select = c::table.into_boxed();
     if let Some(tier) = filter.risk_tier {
         select = select.filter(c::risk_tier.eq(tier.as_str()));
@@ -47,7 +53,9 @@ fn read(conn: &mut DbConnection, filter: &Filter, after: Option<&str>) -> Result
     if let Some(after) = after {
         select = select.filter(c::id.gt(after.to_owned()));
     }
-    Ok(select.order(c::id.asc()).limit(BATCH).load(conn)?)
+    let rows: Vec<ConsigneeRow> = select.order(c::id.asc()).limit(BATCH).load(conn)?;
+    let next = (rows.len() as i64 == BATCH).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    Ok((rows, next))
 }
 
 /// Which of `rows` hold `category` on `day` (one query, its binds bounded by the batch).
@@ -73,8 +81,7 @@ pub fn batch(
     after: Option<&str>,
     ctx: &Context,
 ) -> Result<(Vec<Judged>, Option<String>), ApiError> {
-    let rows = read(conn, filter, after)?;
-    let next = (rows.len() as i64 == BATCH).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let (rows, next) = read(conn, filter, after)?;
     let rows = match &filter.category {
         Some(category) => holding_category(conn, rows, category, ctx.today)?,
         None => rows,

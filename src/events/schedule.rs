@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
 
 use super::api::EventType;
 use super::snapshot::EventDraft;
@@ -14,9 +13,7 @@ use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::compliance::facts::{self, Facts};
 use crate::compliance::rules::{latest_certifications, Context};
-use crate::compliance::scan::BATCH;
-use crate::consignees::model::ConsigneeRow;
-use crate::db::schema::consignees as c;
+use crate::compliance::scan;
 use crate::db::{dispatch, Db, DbConnection};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -90,12 +87,7 @@ fn batch(
     after: Option<&str>,
     ctx: &Context,
 ) -> Result<(Vec<Occurrence>, Option<String>), ApiError> {
-    let mut select = c::table.order(c::id.asc()).limit(BATCH).into_boxed();
-    if let Some(after) = after {
-        select = select.filter(c::id.gt(after.to_owned()));
-    }
-    let rows: Vec<ConsigneeRow> = select.load(conn)?;
-    let next = (rows.len() as i64 == BATCH).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let (rows, next) = scan::read(conn, &scan::Filter::default(), after)?;
     let all = facts::load(conn, &rows, ctx)?;
     let found = rows.iter().zip(&all).flat_map(|(row, facts)| occurrences(&row.id, facts, ctx)).collect();
     Ok((found, next))

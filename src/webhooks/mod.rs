@@ -38,23 +38,28 @@ pub struct WebhookSettings {
 impl WebhookSettings {
     /// `retry_for` as a chrono duration.
     pub fn retry_for_chrono(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.retry_for).unwrap_or(chrono::Duration::MAX)
+        chrono_of(self.retry_for)
     }
 
     /// `retention` as a chrono duration.
     pub fn retention_chrono(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.retention).unwrap_or(chrono::Duration::MAX)
+        chrono_of(self.retention)
     }
 
     /// `secret_grace` as a chrono duration.
     pub fn grace_chrono(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.secret_grace).unwrap_or(chrono::Duration::MAX)
+        chrono_of(self.secret_grace)
     }
 
     /// How long a claim holds a delivery: past the attempt's timeout, with a margin.
     pub fn lease(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.timeout * 2 + Duration::from_secs(30)).unwrap_or(chrono::Duration::MAX)
+        chrono_of(self.timeout * 2 + Duration::from_secs(30))
     }
+}
+
+/// `d` as a chrono duration, saturating (a setting of centuries means "never").
+fn chrono_of(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
 /// Registers the webhook routes.
