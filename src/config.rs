@@ -234,6 +234,17 @@ impl Settings {
         }
     }
 
+    /// What supervision rules judge by on the wall clock's today.
+    pub fn supervision(&self) -> crate::state::Supervision {
+        crate::state::Supervision {
+            today: chrono::Utc::now().with_timezone(&self.time_zone).date_naive(),
+            time_zone: self.time_zone,
+            intervals: self.review_intervals(),
+            windows: self.compliance_windows(),
+            report_deadlines: self.report_deadlines(),
+        }
+    }
+
     /// How webhooks are delivered (a timeout and retry waits of at least a millisecond).
     pub fn webhooks(&self) -> crate::webhooks::WebhookSettings {
         let at_least = |d: Duration| d.max(Duration::from_millis(1));

@@ -29,6 +29,7 @@ pub mod private_files;
 pub mod reports;
 pub mod review_checklist;
 pub mod reviews;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod sub_consignments;

@@ -1,4 +1,4 @@
-//! The `consignee-registry` command: serve (default), migrate, openapi, token, audit verify.
+//! The `consignee-registry` command: serve (default), migrate, openapi, token, seed, audit verify.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use consignee_registry::auth::Role;
 use consignee_registry::clock::{SharedClock, SystemClock};
 use consignee_registry::config::Settings;
 use consignee_registry::db::pool::Backend;
+use consignee_registry::seed::{self, SeedOptions};
 use consignee_registry::{audit, openapi, startup, telemetry};
 
 /// Registry of the outside processors (consignees) that handle your personal data.
@@ -46,6 +47,19 @@ enum Command {
         /// Lifetime, e.g. `8h`, `30d`.
         #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
         ttl: Duration,
+    },
+    /// Add realistic, reproducible consignees with their memoranda, entrustments, reviews,
+    /// findings and certifications (every record audited; every compliance standing occurs).
+    Seed {
+        /// How many consignees to add.
+        #[arg(long, default_value_t = 1000)]
+        consignees: u64,
+        /// Seed of the generator: the same seed on the same day gives the same records.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A small set to explore in Swagger UI after the quick start (30 consignees).
+        #[arg(long, conflicts_with = "consignees")]
+        demo: bool,
     },
     /// Audit trail tools.
     Audit {
@@ -96,6 +110,10 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             .await
             .map(|_| eprintln!("database is up to date")),
         Command::Audit { command: AuditCommand::Verify { expect } } => verify(&settings, &expect).await,
+        Command::Seed { consignees, seed, demo } => {
+            let consignees = if demo { DEMO_CONSIGNEES } else { consignees };
+            seed_database(&settings, SeedOptions { consignees, seed }).await
+        }
         _ => serve(settings).await,
     }
 }
@@ -107,6 +125,22 @@ async fn serve(settings: Settings) -> Result<(), String> {
     tracing::info!(%url, "listening; Swagger UI at {url}/swagger-ui/");
     eprintln!("consignee-registry listening on {url} — Swagger UI: {url}/swagger-ui/");
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+/// How many consignees `seed --demo` adds.
+const DEMO_CONSIGNEES: u64 = 30;
+
+async fn seed_database(settings: &Settings, options: SeedOptions) -> Result<(), String> {
+    let db = startup::open_database(settings, settings.one_shot_pool_options()).await?;
+    let started = std::time::Instant::now();
+    let summary =
+        seed::run(&db, settings.supervision(), chrono::Utc::now(), options).await.map_err(|e| e.to_string())?;
+    let (seconds, statements) = (started.elapsed().as_secs_f64(), db.queries_run());
+    eprintln!("added {} consignees in {seconds:.1} s ({statements} statements):", options.consignees);
+    for (story, count) in summary {
+        eprintln!("  {story:<22} {count}");
+    }
+    Ok(())
 }
 
 fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: Duration) -> Result<(), String> {

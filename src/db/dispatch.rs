@@ -113,3 +113,18 @@ macro_rules! load_skip_locked {
     };
 }
 pub(crate) use load_skip_locked;
+
+/// Refreshes the planner's statistics after a bulk load (`ANALYZE` on both backends).
+pub fn refresh_statistics(conn: &mut DbConnection) -> Result<(), ApiError> {
+    sql_query("ANALYZE").execute(conn)?;
+    Ok(())
+}
+
+/// Lets SQLite refresh the statistics its planner has come to need (`PRAGMA optimize`, as its
+/// documentation advises for long-lived connections); PostgreSQL's autovacuum does this itself.
+pub fn optimize(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Sqlite(c) = conn {
+        sql_query("PRAGMA optimize").execute(c)?;
+    }
+    Ok(())
+}

@@ -26,12 +26,24 @@ pub fn check(value: &str) -> Result<(), CorporateNumberError> {
     if value.len() != 13 || digits.len() != 13 {
         return Err(CorporateNumberError::Format);
     }
-    let sum: u32 = digits[1..].iter().rev().enumerate().map(|(i, p)| if i % 2 == 0 { *p } else { p * 2 }).sum();
-    if digits[0] == 9 - sum % 9 {
+    if digits[0] == check_digit(&digits[1..]) {
         Ok(())
     } else {
         Err(CorporateNumberError::CheckDigit)
     }
+}
+
+/// The check digit of the twelve digits that follow it.
+fn check_digit(twelve: &[u32]) -> u32 {
+    let sum: u32 = twelve.iter().rev().enumerate().map(|(i, p)| if i % 2 == 0 { *p } else { p * 2 }).sum();
+    9 - sum % 9
+}
+
+/// The corporate number whose last twelve digits are `body` (below 10¹²), with its check digit.
+pub fn with_check_digit(body: u64) -> String {
+    let twelve = format!("{:012}", body % 1_000_000_000_000);
+    let digits: Vec<u32> = twelve.chars().filter_map(|c| c.to_digit(10)).collect();
+    format!("{}{twelve}", check_digit(&digits))
 }
 
 #[cfg(test)]
@@ -42,6 +54,12 @@ mod tests {
     fn accepts_the_national_tax_agency_example() {
         assert_eq!(check("7000012050002"), Ok(()));
         assert_eq!(check("2021001052596"), Ok(()));
+    }
+
+    #[test]
+    fn completes_a_number_that_checks() {
+        assert_eq!(with_check_digit(12_050_002), "7000012050002");
+        assert_eq!(check(&with_check_digit(987_654_321_098)), Ok(()));
     }
 
     #[test]

@@ -36,6 +36,7 @@ mod review_schedule;
 mod reviews;
 mod role_matrix;
 mod security;
+mod seed;
 mod status;
 mod sync;
 mod webhooks;
