@@ -1,4 +1,5 @@
-//! Hourly housekeeping: expired Idempotency-Keys, and webhook deliveries past their retention.
+//! Hourly housekeeping: expired Idempotency-Keys, webhook deliveries past their retention, and
+//! SQLite's planner statistics.
 
 use std::time::Duration;
 
@@ -19,6 +20,9 @@ pub fn spawn(state: web::Data<AppState>) {
                 tracing::warn!(%error, "could not prune old webhook deliveries");
             }
             tokio::time::sleep(Duration::from_secs(3600)).await;
+            if let Err(error) = state.db.run(crate::db::dispatch::optimize).await {
+                tracing::warn!(%error, "could not refresh the planner's statistics");
+            }
         }
     });
 }

@@ -19,7 +19,7 @@ use crate::error::ApiError;
 
 /// One stored checkpoint.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = cp)]
+#[diesel(table_name = cp, treat_none_as_default_value = false)]
 pub struct CheckpointRow {
     pub id: String,
     pub seq: i64,

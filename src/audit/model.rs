@@ -8,7 +8,7 @@ use crate::db::schema::audit_events;
 
 /// One row of `audit_events`.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 pub struct AuditEventRow {
     pub seq: i64,
     pub at: NaiveDateTime,

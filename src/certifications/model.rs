@@ -10,7 +10,7 @@ use crate::error::ApiError;
 
 /// One row of `certifications`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = certifications, treat_none_as_null = true)]
+#[diesel(table_name = certifications, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CertificationRow {
     pub id: String,
     pub consignee_id: String,

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 /// One row of `clause_templates`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 pub struct ClauseTemplateRow {
     pub code: String,
     pub title: String,

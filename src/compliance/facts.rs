@@ -192,7 +192,7 @@ fn review(row: &ReviewRow) -> Result<Option<ReviewFact>, ApiError> {
     else {
         return Ok(None);
     };
-    let method = row.input()?.method;
+    let method = row.method()?;
     Ok(Some(ReviewFact { id: row.id.clone(), method, performed_on, outcome, completed_at }))
 }
 

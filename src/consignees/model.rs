@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// One row of `consignees`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = consignees, treat_none_as_null = true)]
+#[diesel(table_name = consignees, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ConsigneeRow {
     pub id: String,
     pub legal_name: String,

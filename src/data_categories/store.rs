@@ -17,7 +17,7 @@ use crate::validation;
 
 /// One row of `data_categories`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = dc, treat_none_as_null = true)]
+#[diesel(table_name = dc, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct DataCategoryRow {
     pub code: String,
     pub name: String,

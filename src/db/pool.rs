@@ -68,8 +68,10 @@ struct QueryCounter(Arc<AtomicU64>);
 
 impl Instrumentation for QueryCounter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
             self.0.fetch_add(1, Ordering::Relaxed);
+            // `CR_LOG=consignee_registry::db=trace` shows every statement, for EXPLAIN and profiles.
+            tracing::trace!(sql = %query, "statement");
         }
     }
 }
@@ -159,6 +161,8 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(options.min_idle))
+            // A PostgreSQL connection can break with its server; an SQLite file cannot.
+            .test_on_check_out(backend.is_postgres())
             .connection_timeout(options.connection_timeout)
             .build(manager)
             .map_err(|e| format!("cannot connect to the database at {}: {e}", redact_url(url)))?;

@@ -18,7 +18,7 @@ pub const CHUNK: usize = 1 << 20;
 
 /// One row of `documents`.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = d)]
+#[diesel(table_name = d, treat_none_as_default_value = false)]
 pub struct DocumentRow {
     pub id: String,
     pub sha256: String,

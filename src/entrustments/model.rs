@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// One row of `entrustments`; data subjects and cross-border transfers are JSON text.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = entrustments, treat_none_as_null = true)]
+#[diesel(table_name = entrustments, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct EntrustmentRow {
     pub id: String,
     pub consignee_id: String,

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// A stored event.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = ev)]
+#[diesel(table_name = ev, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub seq: i64,
     pub event_type: String,

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 
 /// One row of `findings`; evidence is JSON text.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = findings, treat_none_as_null = true)]
+#[diesel(table_name = findings, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct FindingRow {
     pub id: String,
     pub review_id: String,

@@ -17,7 +17,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse, Error = actix_web::Error>,
 {
     let (method, path) = (req.method().as_str(), req.path());
-    match table.check_method(method, path).and_then(|()| table.check_query(method, path, req.query_string())) {
+    match table.check(method, path, req.query_string()) {
         Ok(()) => Either::Left(srv.call(req)),
         Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
     }

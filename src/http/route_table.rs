@@ -18,7 +18,8 @@ struct Route {
 /// The paths, methods and query parameters the API serves, read from its OpenAPI document.
 #[derive(Debug, Clone, Default)]
 pub struct RouteTable {
-    routes: Vec<Route>,
+    /// Templates by their number of segments, so a lookup compares only those of the right length.
+    routes: HashMap<usize, Vec<Route>>,
 }
 
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -46,59 +47,68 @@ impl RouteTable {
                     .collect();
                 Route { segments: segments(path), methods }
             })
-            .collect();
-        Self { routes }
+            .collect::<Vec<Route>>();
+        let mut by_length: HashMap<usize, Vec<Route>> = HashMap::new();
+        for route in routes {
+            by_length.entry(route.segments.len()).or_default().push(route);
+        }
+        Self { routes: by_length }
     }
 
     /// The template matching `path`, a literal segment winning over a parameter
     /// (`/reviews/due` over `/reviews/{id}`).
     fn find(&self, path: &str) -> Option<&Route> {
-        let parts = segments(path);
+        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         let literals = |route: &Route| route.segments.iter().filter(|s| !s.starts_with('{')).count();
-        self.routes.iter().filter(|route| matches(&route.segments, &parts)).max_by_key(|route| literals(route))
+        let candidates = self.routes.get(&parts.len())?;
+        candidates.iter().filter(|route| matches(&route.segments, &parts)).max_by_key(|route| literals(route))
     }
 
     /// A 405 naming the allowed methods when `path` is documented but `method` is not, so a
-    /// literal path never falls through to a parameter path's handler.
-    pub fn check_method(&self, method: &str, path: &str) -> Result<(), ApiError> {
+    /// literal path never falls through to a parameter path's handler; a 400 naming the first
+    /// query parameter the operation does not document, or one holding a NUL character.
+    pub fn check(&self, method: &str, path: &str, query: &str) -> Result<(), ApiError> {
         let Some(route) = self.find(path) else { return Ok(()) };
         let get = route.methods.contains_key("GET");
-        if route.methods.contains_key(method) || (method == "HEAD" && get) || method == "OPTIONS" {
-            return Ok(());
+        if !(route.methods.contains_key(method) || (method == "HEAD" && get) || method == "OPTIONS") {
+            return Err(ApiError::MethodNotAllowed(allowed_on(route)));
         }
-        Err(ApiError::MethodNotAllowed(self.allowed(path).unwrap_or_default()))
+        route.methods.get(method).map_or(Ok(()), |documented| check_names(documented, query))
     }
 
     /// Methods allowed on `path` (HEAD wherever GET is), if some template matches it.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        self.find(path).map(|route| {
-            let mut methods: Vec<String> = route.methods.keys().cloned().collect();
-            if route.methods.contains_key("GET") {
-                methods.push("HEAD".to_owned());
-            }
-            methods.sort();
-            methods
-        })
+        self.find(path).map(allowed_on)
     }
 
     /// True when `path` (exactly, without a trailing slash) is a documented route.
     pub fn is_documented(&self, path: &str) -> bool {
         !path.ends_with('/') && self.find(path).is_some()
     }
+}
 
-    /// A 400 naming the first query parameter the operation does not document.
-    pub fn check_query(&self, method: &str, path: &str, query: &str) -> Result<(), ApiError> {
-        let Some(documented) = self.find(path).and_then(|route| route.methods.get(method)) else {
-            return Ok(());
-        };
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-        if let Some((name, _)) = pairs.iter().find(|(name, _)| !documented.contains(name)) {
-            return Err(ApiError::BadRequest(format!("unknown query parameter `{name}`")));
-        }
-        match pairs.iter().find(|(_, value)| value.contains('\0')) {
-            Some((name, _)) => Err(ApiError::BadRequest(format!("query parameter `{name}` contains a NUL character"))),
-            None => Ok(()),
-        }
+/// The methods of `route`, with HEAD wherever GET is.
+fn allowed_on(route: &Route) -> Vec<String> {
+    let mut methods: Vec<String> = route.methods.keys().cloned().collect();
+    if route.methods.contains_key("GET") {
+        methods.push("HEAD".to_owned());
+    }
+    methods.sort();
+    methods
+}
+
+/// A 400 naming the first parameter of `query` not in `documented`, or holding a NUL character.
+fn check_names(documented: &[String], query: &str) -> Result<(), ApiError> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    if let Some((name, _)) = pairs.iter().find(|(name, _)| !documented.contains(name)) {
+        return Err(ApiError::BadRequest(format!("unknown query parameter `{name}`")));
+    }
+    match pairs.iter().find(|(_, value)| value.contains('\0')) {
+        Some((name, _)) => Err(ApiError::BadRequest(format!("query parameter `{name}` contains a NUL character"))),
+        None => Ok(()),
     }
 }
 
@@ -106,7 +116,7 @@ fn segments(path: &str) -> Vec<String> {
     path.trim_end_matches('/').split('/').map(str::to_owned).collect()
 }
 
-fn matches(template: &[String], parts: &[String]) -> bool {
+fn matches(template: &[String], parts: &[&str]) -> bool {
     template.len() == parts.len()
         && template.iter().zip(parts).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
 }

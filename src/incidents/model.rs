@@ -14,7 +14,7 @@ use crate::reviews::model::json;
 
 /// One row of `incidents`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = incidents, treat_none_as_null = true)]
+#[diesel(table_name = incidents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct IncidentRow {
     pub id: String,
     pub consignee_id: String,

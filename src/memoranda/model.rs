@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 /// One row of `memoranda`; lists of signatories, clauses and required codes are JSON text.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = memoranda, treat_none_as_null = true)]
+#[diesel(table_name = memoranda, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct MemorandumRow {
     pub id: String,
     pub consignee_id: String,
@@ -69,10 +69,7 @@ impl MemorandumRow {
 
     /// The terms as a client would send them.
     pub fn input(&self) -> Result<MemorandumInput, ApiError> {
-        let auto_renewal = match (self.renewal_term_months, self.renewal_notice_days) {
-            (Some(term_months), Some(notice_days)) => Some(AutoRenewal { term_months, notice_days }),
-            _ => None,
-        };
+        let auto_renewal = self.auto_renewal();
         Ok(MemorandumInput {
             title: self.title.clone(),
             external_ref: self.external_ref.clone(),
@@ -98,12 +95,21 @@ impl MemorandumRow {
         self.required_clauses.as_deref().map(from_json).transpose()
     }
 
+    /// The automatic renewal, read from its columns (not from the parsed terms: the compliance of
+    /// every listed consignee asks for it).
+    fn auto_renewal(&self) -> Option<AutoRenewal> {
+        match (self.renewal_term_months, self.renewal_notice_days) {
+            (Some(term_months), Some(notice_days)) => Some(AutoRenewal { term_months, notice_days }),
+            _ => None,
+        }
+    }
+
     fn terms(&self, stored: MemorandumStatus) -> Result<Terms, ApiError> {
         Ok(Terms {
             stored,
             effective_from: self.effective_from,
             expires_on: self.expires_on,
-            renewal: self.input()?.auto_renewal,
+            renewal: self.auto_renewal(),
         })
     }
 

@@ -50,11 +50,13 @@ pub fn for_consignees(
     consignee_ids: &[String],
     today: NaiveDate,
 ) -> Result<HashMap<String, MemorandaSummary>, ApiError> {
-    let rows: Vec<MemorandumRow> = m::table
+    // Sorted here, not by ORDER BY: that would tempt SQLite's planner (without statistics) to walk
+    // every signed memorandum in id order instead of looking up these consignees' own.
+    let mut rows: Vec<MemorandumRow> = m::table
         .filter(m::consignee_id.eq_any(consignee_ids))
         .filter(m::status.eq(MemorandumStatus::Signed.as_str()))
-        .order(m::id.asc())
         .load(conn)?;
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
     let required_now = templates::required_codes(conn)?;
     let mut in_force: HashMap<&str, Vec<&MemorandumRow>> = HashMap::new();
     for row in &rows {

@@ -13,7 +13,7 @@ use crate::http::conditional::{check_version, Expected};
 
 /// One row of `review_checklist_items`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = t)]
+#[diesel(table_name = t, treat_none_as_default_value = false)]
 pub struct ChecklistItemRow {
     pub code: String,
     pub category: String,

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// One row of `reviews`.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = reviews, treat_none_as_null = true)]
+#[diesel(table_name = reviews, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ReviewRow {
     pub id: String,
     pub consignee_id: String,
@@ -65,7 +65,7 @@ impl ReviewRow {
     pub fn input(&self) -> Result<ReviewInput, ApiError> {
         Ok(ReviewInput {
             kind: self.kind()?,
-            method: stored::<ReviewMethod>(&self.method, "method")?,
+            method: self.method()?,
             scheduled_for: self.scheduled_for,
             performed_on: self.performed_on,
             reviewer: Some(self.reviewer.clone()),
@@ -76,6 +76,11 @@ impl ReviewRow {
             },
             summary: self.summary.clone(),
         })
+    }
+
+    /// The stored method.
+    pub fn method(&self) -> Result<ReviewMethod, ApiError> {
+        stored(&self.method, "method")
     }
 
     /// The stored kind.

@@ -20,7 +20,7 @@ const CONSENT_CLAUSE: &str = "sub_consignment_prior_consent";
 
 /// One row of `sub_consignments`; categories are JSON text.
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = sc, treat_none_as_null = true)]
+#[diesel(table_name = sc, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct SubConsignmentRow {
     pub id: String,
     pub entrustment_id: String,

@@ -13,7 +13,7 @@ use crate::events::api::EventType;
 
 /// A stored delivery.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = d)]
+#[diesel(table_name = d, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub webhook_id: String,
@@ -29,7 +29,7 @@ pub struct DeliveryRow {
 
 /// A stored attempt.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = a)]
+#[diesel(table_name = a, treat_none_as_default_value = false)]
 pub struct AttemptRow {
     pub delivery_id: String,
     pub attempt: i32,

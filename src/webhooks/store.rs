@@ -19,7 +19,7 @@ use crate::http::patch;
 /// A stored webhook.
 /// (No `Debug`: it holds the secrets.)
 #[derive(Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = w, treat_none_as_null = true)]
+#[diesel(table_name = w, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct WebhookRow {
     pub id: String,
     pub url: String,

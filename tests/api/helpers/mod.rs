@@ -161,6 +161,12 @@ pub fn mint(claims: &Claims) -> String {
 }
 
 impl TestApp {
+    /// Statements a pool checkout runs: PostgreSQL's connection check; none on SQLite, whose
+    /// connections cannot break.
+    pub fn checkout_statements(&self) -> u64 {
+        u64::from(self.is_postgres())
+    }
+
     /// Another server on the same database (a second node behind a load balancer).
     pub async fn second_node(&self, customize: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = self.settings.clone();

@@ -1,0 +1,1 @@
+DROP INDEX memoranda_consignee_status_idx;
