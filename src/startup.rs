@@ -97,6 +97,7 @@ impl Application {
             idempotency_ttl: idempotency_ttl(&settings)?,
             webhooks: settings.webhooks(),
             metrics: settings.metrics,
+            consignee_views: Default::default(),
         });
         let webhook_client = crate::webhooks::worker::client(&state.webhooks)?;
         let server = serve(listener, &settings, state.clone(), auth.clone())

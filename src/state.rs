@@ -35,6 +35,8 @@ pub struct AppState {
     pub webhooks: crate::webhooks::WebhookSettings,
     /// Whether `GET /metrics` answers.
     pub metrics: bool,
+    /// Consignees' derived values, reused by reads while current.
+    pub consignee_views: crate::consignees::view_cache::ViewCache,
 }
 
 /// What supervision rules judge by: today's date, the business time zone and the review intervals.

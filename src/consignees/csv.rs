@@ -50,7 +50,7 @@ fn row(consignee: &Consignee) -> Vec<String> {
 /// The consignees the list's filters select, as CSV, a batch at a time.
 pub fn export(query: ConsigneeQuery, ctx: Context) -> impl Export {
     Paged::new(&HEADER, move |conn, after| {
-        let page = super::handlers::page_of(conn, &query, after.map(str::to_owned), BATCH - 1, &ctx)?;
+        let page = super::handlers::page_of(conn, &query, after.map(str::to_owned), BATCH - 1, &ctx, None)?;
         let next = next_key(&page, BATCH, |(c, _)| c.id.to_string());
         Ok((page.iter().map(|(c, _)| row(c)).collect(), next))
     })

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::api::{Consignee, ConsigneeInput, ConsigneeQuery, StatusChange};
 use super::import::{self as csv_import, CsvBytes, ImportQuery, ImportResult};
 use super::patch::ConsigneePatch;
+use super::view_cache::ViewCache;
 use super::{store, view};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
@@ -88,7 +89,8 @@ pub async fn list(
     if csv::wanted(&req, format.format) {
         return csv::respond(state.db.clone(), "consignees.csv", super::csv::export(query, ctx)).await;
     }
-    let rows = state.db.run(move |c| page_of(c, &query, after, limit, &ctx)).await?;
+    let cache = state.consignee_views.clone();
+    let rows = state.db.run(move |c| page_of(c, &query, after, limit, &ctx, Some(&cache))).await?;
     let page = pagination::page(rows, limit, |(c, _)| c.id.to_string(), |(c, _)| Ok(c))?;
     Ok(pagination::respond(&req, &page))
 }
@@ -155,24 +157,30 @@ pub async fn import(
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(result))
 }
 
-/// Up to `limit + 1` consignees after `after` matching the query; a `compliance` filter, which is
-/// derived, scans batches of 200 in id order until the page is full.
+/// Up to `limit + 1` consignees after `after` matching the query, their derived values from
+/// `cache` where current; a `compliance` filter, which is derived, scans batches of 200 in id
+/// order until the page is full.
 pub fn page_of(
     conn: &mut crate::db::DbConnection,
     query: &ConsigneeQuery,
     after: Option<String>,
     limit: i64,
     ctx: &crate::compliance::rules::Context,
+    cache: Option<&ViewCache>,
 ) -> Result<Vec<(Consignee, crate::http::conditional::Tag)>, ApiError> {
+    let present = |conn: &mut crate::db::DbConnection, rows| match cache {
+        Some(cache) => view::present_cached(conn, rows, ctx, cache),
+        None => view::present(conn, rows, ctx),
+    };
     let Some(wanted) = query.compliance else {
         let rows = store::list(conn, query, after.as_deref(), limit + 1)?;
-        return view::present(conn, rows, ctx);
+        return present(conn, rows);
     };
     let batch = crate::compliance::scan::BATCH;
     crate::compliance::scan::fill(after, limit, |after| {
         let rows = store::list(conn, query, after, batch)?;
         let next = csv::next_key(&rows, batch, |r| r.id.clone());
-        let presented = view::present(conn, rows, ctx)?;
+        let presented = present(conn, rows)?;
         Ok((presented.into_iter().filter(|(c, _)| c.compliance_status == wanted).collect(), next))
     })
 }
@@ -196,11 +204,12 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let (id, ctx) = (id.into_inner().to_string(), state.supervision().compliance());
+    let cache = state.consignee_views.clone();
     let (consignee, tag) = state
         .db
         .run(move |c| {
             let row = store::get(c, &id)?;
-            view::present_one(c, row, &ctx)
+            view::present_cached(c, vec![row], &ctx, &cache)?.pop().ok_or_else(|| ApiError::NotFound(id))
         })
         .await?;
     conditional::resource(&req, tag, &consignee)

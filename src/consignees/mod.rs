@@ -11,6 +11,7 @@ pub mod status;
 pub mod store;
 pub mod sync;
 pub mod view;
+pub mod view_cache;
 
 /// Registers the consignee routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::api::{Consignee, ConsigneeStatus, Warning};
 use super::model::ConsigneeRow;
+use super::view_cache::{self, ViewCache};
 use crate::compliance::api::ComplianceStatus;
 use crate::compliance::rules::Context;
 use crate::db::DbConnection;
@@ -44,16 +45,50 @@ pub fn present(
     rows: Vec<ConsigneeRow>,
     ctx: &Context,
 ) -> Result<Vec<(Consignee, Tag)>, ApiError> {
+    let derived = derive(conn, &rows, ctx)?;
+    rows.into_iter().zip(derived).map(|(row, derived)| assemble(row, derived)).collect()
+}
+
+/// As [`present`], taking the derived values still current from `cache` and deriving (and
+/// keeping) only the others; for reads, never inside a write.
+pub fn present_cached(
+    conn: &mut DbConnection,
+    rows: Vec<ConsigneeRow>,
+    ctx: &Context,
+    cache: &ViewCache,
+) -> Result<Vec<(Consignee, Tag)>, ApiError> {
+    let stamps = view_cache::stamps(conn, &rows, ctx.today)?;
+    let mut kept: Vec<Option<Derived>> =
+        rows.iter().zip(&stamps).map(|(row, stamp)| cache.get(&row.id, stamp)).collect();
+    let missing: Vec<ConsigneeRow> =
+        rows.iter().zip(&kept).filter(|(_, derived)| derived.is_none()).map(|(row, _)| row.clone()).collect();
+    let mut fresh = derive(conn, &missing, ctx)?.into_iter();
+    for ((row, stamp), slot) in rows.iter().zip(stamps).zip(kept.iter_mut()) {
+        if slot.is_none() {
+            let derived = fresh.next().ok_or_else(|| ApiError::internal("a derived consignee vanished"))?;
+            cache.put(&row.id, stamp, &derived);
+            *slot = Some(derived);
+        }
+    }
+    rows.into_iter().zip(kept).map(|(row, derived)| assemble(row, derived.unwrap_or_default())).collect()
+}
+
+/// The derived values of each row, in order (a fixed number of queries for all of them).
+fn derive(conn: &mut DbConnection, rows: &[ConsigneeRow], ctx: &Context) -> Result<Vec<Derived>, ApiError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let today = ctx.today;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut standings = crate::compliance::evaluate::evaluate_many(conn, &rows, ctx)?.into_iter();
+    let mut standings = crate::compliance::evaluate::evaluate_many(conn, rows, ctx)?.into_iter();
     let mut summaries = summary::for_consignees(conn, &ids, today)?;
     let mut held = holding::held_by(conn, &ids, today)?;
     let mut findings = crate::findings::summary::for_consignees(conn, &ids, today)?;
-    rows.into_iter()
+    Ok(rows
+        .iter()
         .map(|row| {
             let held = held.remove(&row.id).unwrap_or_default();
-            let derived = Derived {
+            Derived {
                 memoranda_summary: summaries.remove(&row.id).unwrap_or_default(),
                 categories_held: held.categories,
                 holds_sensitive: held.sensitive,
@@ -62,11 +97,14 @@ pub fn present(
                 review_overdue: row.next_review_due.is_some_and(|due| due < today),
                 open_findings: findings.remove(&row.id).unwrap_or_default(),
                 compliance_status: standings.next().map(|(status, _)| status).unwrap_or_default(),
-            };
-            let tag = Tag::derived(row.version, &derived);
-            Ok((row.to_api(derived)?, tag))
+            }
         })
-        .collect()
+        .collect())
+}
+
+fn assemble(row: ConsigneeRow, derived: Derived) -> Result<(Consignee, Tag), ApiError> {
+    let tag = Tag::derived(row.version, &derived);
+    Ok((row.to_api(derived)?, tag))
 }
 
 /// The API view and ETag of one row.

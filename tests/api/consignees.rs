@@ -370,3 +370,47 @@ async fn a_stale_if_match_on_delete_or_status_change_is_412_and_changes_nothing(
     let bare = app.request(Method::DELETE, &path, "admin").header("if-match", "3").send().await.unwrap();
     assert_eq!(bare.status(), 409, "a bare version number is accepted; an approved consignee is kept");
 }
+
+/// Reads reuse a consignee's derived values only while nothing they derive from has changed:
+/// a shared category made sensitive, and a change written through another node, both show at once.
+#[tokio::test]
+async fn derived_values_kept_between_reads_follow_every_change() {
+    let app = spawn_app().await;
+    let (consignee, memorandum, _) =
+        crate::helpers::fixtures::entrusted_consignee(&app, "キャッシュ物流株式会社").await;
+    let path = format!("/api/v1/consignees/{}", consignee["id"].as_str().unwrap());
+    let (_, before) = app.get_json(&path).await;
+    assert_eq!(before["holds_sensitive"], false, "{before}");
+    let (_, again) = app.get_json(&path).await;
+    assert_eq!(again, before);
+    let sensitive = serde_json::json!({"sensitive": true});
+    let (status, _) = app.patch_json("/api/v1/data-categories/contact_details", "admin", &sensitive).await;
+    assert_eq!(status, 200);
+    let (_, after) = app.get_json(&path).await;
+    assert_eq!(after["holds_sensitive"], true, "a shared change shows: {after}");
+    let other = app.second_node(|_| {}).await;
+    let terminate = serde_json::json!({"terminated_on": "2026-01-05", "reason": "契約終了"});
+    let memorandum_path = format!("/api/v1/memoranda/{}/terminate", memorandum["id"].as_str().unwrap());
+    let (status, body) = other.post_json(&memorandum_path, "procurement", &terminate).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, now) = app.get_json(&path).await;
+    assert_eq!(now["memoranda_summary"]["in_force"], serde_json::json!([]), "another node's write shows: {now}");
+    assert_ne!(now["compliance_status"], after["compliance_status"]);
+}
+
+/// The day is part of what a kept view was derived under: the next review falls due overnight.
+#[tokio::test]
+async fn derived_values_kept_between_reads_move_with_the_date() {
+    let start: chrono::DateTime<chrono::Utc> = "2026-03-01T03:00:00Z".parse().unwrap();
+    let clock = std::sync::Arc::new(consignee_registry::clock::ManualClock::new(start));
+    let app = crate::helpers::spawn_app_at(clock.clone(), |_| {}).await;
+    let consignee = crate::helpers::fixtures::approved_consignee(&app, "日付商事株式会社").await;
+    let path = format!("/api/v1/consignees/{}", consignee["id"].as_str().unwrap());
+    let (_, today) = app.get_json(&path).await;
+    let due: chrono::NaiveDate = today["next_review_due"].as_str().unwrap().parse().unwrap();
+    assert_eq!(today["review_overdue"], false, "{today}");
+    clock.set(due.succ_opt().unwrap().and_hms_opt(3, 0, 0).unwrap().and_utc());
+    let (_, later) = app.get_json(&path).await;
+    assert_eq!(later["review_overdue"], true, "{later}");
+    assert_eq!(later["compliance_status"], "non_compliant", "{later}");
+}

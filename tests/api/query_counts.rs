@@ -77,11 +77,16 @@ async fn lists_cost_the_same_queries_with_two_rows_as_with_twenty() {
     for (path, few) in paths.iter().zip(few) {
         assert_eq!(queries_for(&app, path).await, few, "{path}: {few} queries for 2 rows");
     }
-    // The consignee page, its consignees' memoranda, the required clauses, their entrustments
-    // holding data, those entrustments' categories and their open findings (6), the compliance
-    // facts (required clauses, sensitive categories, signed memoranda, entrustments and their
-    // categories, sub-consignments, completed reviews, open findings, certifications, incidents
-    // not closed: 10), plus the pool's connection check on PostgreSQL. The facts repeat four of
-    // the view's queries: one load could serve both.
-    assert_eq!(queries_for(&app, paths[0]).await, 16 + app.checkout_statements());
+    // Every consignee on the page was read above: the page and the two stamps that show their
+    // derived values are current (their newest audit events, and the register's shared ones).
+    let ping = app.checkout_statements();
+    assert_eq!(queries_for(&app, paths[0]).await, 3 + ping);
+    // A new one is derived: its memoranda, the required clauses, its entrustments holding data,
+    // their categories and its open findings (5), and the compliance facts (required clauses,
+    // sensitive categories, signed memoranda, entrustments and their categories,
+    // sub-consignments, completed reviews, open findings, certifications, incidents not closed:
+    // 10). The facts repeat four of the view's queries: one load could serve both.
+    add_consignees(&app, 20, 21).await;
+    assert_eq!(queries_for(&app, paths[0]).await, 3 + 15 + ping);
+    assert_eq!(queries_for(&app, paths[0]).await, 3 + ping);
 }
