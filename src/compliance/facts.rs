@@ -22,7 +22,6 @@ use crate::incidents::model::{IncidentRow, Judging};
 use crate::memoranda::api::MemorandumStatus;
 use crate::memoranda::model::MemorandumRow;
 use crate::reviews::api::{ReviewMethod, ReviewOutcome};
-use crate::reviews::model::ReviewRow;
 use crate::sub_consignments::store::SubConsignmentRow;
 
 /// The clause that lets a consignee pass data on (JIS Q 15001; GDPR Art. 28(2)).
@@ -187,12 +186,26 @@ fn entrustment(row: &EntrustmentRow, codes: &[String], sensitive: &HashSet<Strin
     }
 }
 
-fn review(row: &ReviewRow) -> Result<Option<ReviewFact>, ApiError> {
-    let (Some(performed_on), Some(outcome), Some(completed_at)) = (row.performed_on, row.outcome()?, row.completed_at)
-    else {
+/// The columns of a completed review the rules read: not its answers, evidence or summary,
+/// which make up most of the row.
+#[derive(Queryable)]
+struct CompletedReview {
+    id: String,
+    consignee_id: String,
+    method: String,
+    performed_on: Option<NaiveDate>,
+    outcome: Option<String>,
+    completed_at: Option<NaiveDateTime>,
+}
+
+fn review(row: &CompletedReview) -> Result<Option<ReviewFact>, ApiError> {
+    let stored = |what: &str, value: &str| ApiError::internal(format!("stored review {what} {value:?} is unknown"));
+    let outcome =
+        row.outcome.as_deref().map(|o| o.parse::<ReviewOutcome>().map_err(|_| stored("outcome", o))).transpose()?;
+    let (Some(performed_on), Some(outcome), Some(completed_at)) = (row.performed_on, outcome, row.completed_at) else {
         return Ok(None);
     };
-    let method = row.method()?;
+    let method = row.method.parse::<ReviewMethod>().map_err(|_| stored("method", &row.method))?;
     Ok(Some(ReviewFact { id: row.id.clone(), method, performed_on, outcome, completed_at }))
 }
 
@@ -234,10 +247,11 @@ pub fn load(conn: &mut DbConnection, rows: &[ConsigneeRow], ctx: &Context) -> Re
         .filter(s::ended_on.is_null().or(s::ended_on.ge(day)))
         .order(s::id.asc())
         .load(conn)?;
-    let reviews: Vec<ReviewRow> = r::table
+    let reviews: Vec<CompletedReview> = r::table
         .filter(r::consignee_id.eq_any(&ids))
         .filter(r::completed_at.is_not_null())
         .order(r::id.asc())
+        .select((r::id, r::consignee_id, r::method, r::performed_on, r::outcome, r::completed_at))
         .load(conn)?;
     let findings = crate::findings::store::open_of(conn, &ids)?;
     let certifications: Vec<CertificationRow> =

@@ -209,7 +209,7 @@ pub async fn get(
         .db
         .run(move |c| {
             let row = store::get(c, &id)?;
-            view::present_cached(c, vec![row], &ctx, &cache)?.pop().ok_or_else(|| ApiError::NotFound(id))
+            view::present_one_cached(c, row, &ctx, &cache)
         })
         .await?;
     conditional::resource(&req, tag, &consignee)

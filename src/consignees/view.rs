@@ -109,7 +109,21 @@ fn assemble(row: ConsigneeRow, derived: Derived) -> Result<(Consignee, Tag), Api
 
 /// The API view and ETag of one row.
 pub fn present_one(conn: &mut DbConnection, row: ConsigneeRow, ctx: &Context) -> Result<(Consignee, Tag), ApiError> {
-    present(conn, vec![row], ctx)?.pop().ok_or_else(|| ApiError::internal("a presented consignee vanished"))
+    only(present(conn, vec![row], ctx)?)
+}
+
+/// As [`present_one`], through `cache` (see [`present_cached`]).
+pub fn present_one_cached(
+    conn: &mut DbConnection,
+    row: ConsigneeRow,
+    ctx: &Context,
+    cache: &ViewCache,
+) -> Result<(Consignee, Tag), ApiError> {
+    only(present_cached(conn, vec![row], ctx, cache)?)
+}
+
+fn only(mut presented: Vec<(Consignee, Tag)>) -> Result<(Consignee, Tag), ApiError> {
+    presented.pop().ok_or_else(|| ApiError::internal("a presented consignee vanished"))
 }
 
 /// After a move to `suspended` or `terminated`: warnings listing the entrustments through which

@@ -68,7 +68,8 @@ pub async fn compliance_report(
 pub async fn summary_report(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRegister)?;
     let ctx = state.supervision().compliance();
-    let summary = state.db.run(move |c| super::summary::summary(c, &ctx)).await?;
+    let cache = state.consignee_views.clone();
+    let summary = state.db.run(move |c| super::summary::summary(c, &ctx, &cache)).await?;
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(summary))
 }
 

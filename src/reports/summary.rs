@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::api::{ComplianceCounts, SeverityCounts, StatusCounts, Summary, TierCounts};
 use crate::compliance::rules::Context;
 use crate::compliance::scan::{self, Filter};
+use crate::consignees::view_cache::ViewCache;
 use crate::db::schema::{
     consignees as c, data_categories as dc, entrustment_categories as ec, entrustments as e, findings as f,
     memoranda as m,
@@ -52,11 +53,14 @@ fn by_tier(conn: &mut DbConnection) -> Result<TierCounts, ApiError> {
     Ok(counts)
 }
 
-fn by_compliance(conn: &mut DbConnection, ctx: &Context) -> Result<ComplianceCounts, ApiError> {
+/// Consignees by standing, a batch at a time, reusing the standings still current in `cache` (a
+/// dashboard polls the summary).
+fn by_compliance(conn: &mut DbConnection, ctx: &Context, cache: &ViewCache) -> Result<ComplianceCounts, ApiError> {
     let (mut counts, mut after) = (ComplianceCounts::default(), None);
     loop {
-        let (judged, next) = scan::batch(conn, &Filter::default(), after.as_deref(), ctx)?;
-        judged.iter().for_each(|j| counts.add(j.status, 1));
+        let (rows, next) = scan::read(conn, &Filter::default(), after.as_deref())?;
+        let presented = crate::consignees::view::present_cached(conn, rows, ctx, cache)?;
+        presented.iter().for_each(|(consignee, _)| counts.add(consignee.compliance_status, 1));
         match next {
             Some(next) => after = Some(next),
             None => return Ok(counts),
@@ -125,8 +129,8 @@ fn incidents(conn: &mut DbConnection, ctx: &Context) -> Result<(i64, i64), ApiEr
     Ok((rows.len() as i64, overdue))
 }
 
-/// The summary on `ctx.today`.
-pub fn summary(conn: &mut DbConnection, ctx: &Context) -> Result<Summary, ApiError> {
+/// The summary on `ctx.today`, with the standings still current in `cache`.
+pub fn summary(conn: &mut DbConnection, ctx: &Context, cache: &ViewCache) -> Result<Summary, ApiError> {
     let today = ctx.today;
     let (ending, notices) = memoranda(conn, today)?;
     let due = |conn: &mut DbConnection, from: NaiveDate, to: NaiveDate| -> Result<i64, ApiError> {
@@ -141,7 +145,7 @@ pub fn summary(conn: &mut DbConnection, ctx: &Context) -> Result<Summary, ApiErr
         on: today,
         consignees_by_status: by_status(conn)?,
         consignees_by_risk_tier: by_tier(conn)?,
-        consignees_by_compliance: by_compliance(conn, ctx)?,
+        consignees_by_compliance: by_compliance(conn, ctx, cache)?,
         memoranda_expiring_within_30_days: ending[0],
         memoranda_expiring_within_60_days: ending[1],
         memoranda_expiring_within_90_days: ending[2],
