@@ -102,7 +102,7 @@ pub async fn run(
         let (batch, shared) = (from..(from + BATCH).min(end), seeder.clone());
         let told = db.write(move |c| batch.map(|n| tell(c, &shared, n)).collect::<Result<Vec<_>, _>>()).await?;
         for story in told {
-            *summary.entry(story_name(story)).or_default() += 1;
+            *summary.entry(story.into()).or_default() += 1;
         }
         from = (from + BATCH).min(end);
         tracing::info!(seeded = from - first as u64, of = options.consignees, "seeding");
@@ -117,23 +117,6 @@ fn tell(conn: &mut DbConnection, seeder: &Seeder, n: u64) -> Result<Story, ApiEr
     story::tell(conn, seeder, &mut rng, n, chosen)
         .map_err(|e| ApiError::internal(format!("seeding consignee {n} ({chosen:?}): {e:?}")))?;
     Ok(chosen)
-}
-
-fn story_name(story: Story) -> &'static str {
-    match story {
-        Story::Compliant => "compliant",
-        Story::ReviewDueSoon => "review_due_soon",
-        Story::MemorandumEnding => "memorandum_ending",
-        Story::CertificationExpired => "certification_expired",
-        Story::ReviewOverdue => "review_overdue",
-        Story::FindingOverdue => "finding_overdue",
-        Story::MemorandumExpired => "memorandum_expired",
-        Story::Suspended => "suspended",
-        Story::Terminated => "terminated",
-        Story::Candidate => "candidate",
-        Story::DraftMemorandum => "draft_memorandum",
-        Story::Rejected => "rejected",
-    }
 }
 
 fn load_catalog(conn: &mut DbConnection) -> Result<Catalog, ApiError> {

@@ -15,7 +15,8 @@ use crate::http::conditional::Expected;
 use crate::{certifications, consignees, entrustments, findings, memoranda, reviews, validation};
 
 /// Where a seeded consignee's history leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Story {
     /// Approved, covered, reviewed on time: compliant (or attention near a renewal notice).
     Compliant,
