@@ -3,7 +3,8 @@
 //! (the outbox) — in one write transaction each, into the database at `DATABASE_URL`, through the
 //! same pool, pragmas and transaction kind as the server. No HTTP, no validation, no reads.
 //!
-//! `cargo bench --bench storage_limit -- SECONDS` prints `{"writes": N, "seconds": S, "per_second": R}`.
+//! `scripts/bench` builds it (`cargo build --release --bench storage_limit`) and runs it for
+//! SECONDS; it prints `{"writes": N, "seconds": S, "per_second": R}`.
 
 use std::time::{Duration, Instant};
 
