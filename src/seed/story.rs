@@ -304,7 +304,8 @@ fn finding_overdue(
     let input = findings::rules::normalized(body(json!({
         "severity": *pick(rng, &["medium", "high"]), "description": "バックアップ媒体が暗号化されていない",
         "corrective_action": "バックアップ媒体をAES-256で暗号化する",
-        "due_on": seeder.today - Days::new(rng.u64(1..20)),
+        // After the review (at least ten days back: selection is 30 or more days ago) and before today.
+        "due_on": seeder.today - Days::new(rng.u64(1..10)),
     }))?);
     findings::store::create(conn, &seeder.caller, seeder.at, seeder.today, &review_id, input)?;
     Ok(())
