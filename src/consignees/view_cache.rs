@@ -43,12 +43,13 @@ pub struct ViewCache(Arc<Mutex<HashMap<String, (Stamp, Derived)>>>);
 /// The current stamps of `rows` on `today` (two queries).
 pub fn stamps(conn: &mut DbConnection, rows: &[ConsigneeRow], today: NaiveDate) -> Result<Vec<Stamp>, ApiError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let own: HashMap<Option<String>, Option<i64>> = ae::table
+    let own: HashMap<String, i64> = ae::table
         .filter(ae::consignee_id.eq_any(&ids))
         .group_by(ae::consignee_id)
         .select((ae::consignee_id, max(ae::seq)))
         .load::<(Option<String>, Option<i64>)>(conn)?
         .into_iter()
+        .filter_map(|(id, seq)| Some((id?, seq?)))
         .collect();
     let shared_seq: Option<i64> = ae::table.filter(ae::consignee_id.is_null()).select(max(ae::seq)).first(conn)?;
     Ok(rows
@@ -57,7 +58,7 @@ pub fn stamps(conn: &mut DbConnection, rows: &[ConsigneeRow], today: NaiveDate) 
             version: row.version,
             last_reviewed_on: row.last_reviewed_on,
             next_review_due: row.next_review_due,
-            own_seq: own.get(&Some(row.id.clone())).copied().flatten(),
+            own_seq: own.get(&row.id).copied(),
             shared_seq,
             today,
         })

@@ -6,10 +6,7 @@ use super::TestApp;
 
 /// A valid corporate number made from `seed` (12 digits plus the computed check digit).
 pub fn corporate_number(seed: u64) -> String {
-    let body = format!("{:012}", seed % 1_000_000_000_000);
-    let sum: u32 =
-        body.chars().rev().enumerate().map(|(i, c)| c.to_digit(10).unwrap() * if i % 2 == 0 { 1 } else { 2 }).sum();
-    format!("{}{body}", 9 - sum % 9)
+    consignee_registry::domain::corporate_number::with_check_digit(seed)
 }
 
 /// A complete, valid create body.
