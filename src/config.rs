@@ -170,6 +170,36 @@ pub struct Settings {
     /// How long delivered and failed webhook deliveries (with their attempts) are kept.
     #[arg(long, env = "CR_WEBHOOK_DELIVERY_RETENTION", default_value = "30d", value_parser = humantime::parse_duration)]
     pub webhook_delivery_retention: Duration,
+    /// Connection limits, timeouts, CORS and rate limiting.
+    #[command(flatten)]
+    pub http: HttpSettings,
+}
+
+/// How the HTTP server guards itself: timeouts, connection limits, CORS and rate limiting.
+#[derive(Debug, Clone, Args)]
+pub struct HttpSettings {
+    /// Time allowed to receive a request's head (408 after it, and the connection closes).
+    #[arg(long, env = "CR_REQUEST_HEAD_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub request_head_timeout: Duration,
+    /// Time allowed to receive a request's whole body (408 problem+json after it).
+    #[arg(long, env = "CR_REQUEST_BODY_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub request_body_timeout: Duration,
+    /// How long an idle keep-alive connection stays open; `0s` closes after each response.
+    #[arg(long, env = "CR_KEEP_ALIVE", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub keep_alive: Duration,
+    /// Most connections each worker serves at once; further connections wait to be accepted.
+    #[arg(long, env = "CR_MAX_CONNECTIONS", default_value_t = 1_000)]
+    pub max_connections: usize,
+    /// Origins browsers may call the API from (comma-separated, e.g. `https://contracts.example.com`);
+    /// none by default, which sends no CORS headers.
+    #[arg(long, env = "CR_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+    /// Requests per minute each token subject may make (429 with Retry-After beyond); 0 = unlimited.
+    #[arg(long, env = "CR_RATE_LIMIT_PER_MINUTE", default_value_t = 0)]
+    pub rate_limit_per_minute: u32,
+    /// Requests a subject may make at once above its steady rate.
+    #[arg(long, env = "CR_RATE_LIMIT_BURST", default_value_t = 60)]
+    pub rate_limit_burst: u32,
 }
 
 /// Secrets and database passwords never appear in debug output.
@@ -192,6 +222,7 @@ impl std::fmt::Debug for Settings {
             .field("review_intervals", &self.review_intervals())
             .field("report_deadlines", &self.report_deadlines())
             .field("require_if_match", &self.require_if_match)
+            .field("http", &self.http)
             .finish_non_exhaustive()
     }
 }

@@ -78,6 +78,9 @@ pub enum ApiError {
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed(Vec<String>),
+    /// 408: the body did not arrive within the configured time.
+    #[error("request timeout: {0}")]
+    RequestTimeout(String),
     /// 409: the request conflicts with the stored state.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -96,6 +99,9 @@ pub enum ApiError {
     /// 428: `If-Match` is required and missing.
     #[error("precondition required")]
     PreconditionRequired,
+    /// 429: the caller sent more requests than its rate allows; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
     /// 503: the database cannot be reached or is busy.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -123,12 +129,14 @@ impl ApiError {
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
+            Self::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
             Self::PreconditionRequired => ("precondition-required", "Precondition required"),
+            Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             Self::Unavailable(_) => ("service-unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal-error", "Internal server error"),
         }
@@ -140,6 +148,7 @@ impl ApiError {
             | Self::Unauthorized(d)
             | Self::Forbidden(d)
             | Self::NotFound(d)
+            | Self::RequestTimeout(d)
             | Self::Conflict(d)
             | Self::PreconditionFailed(d)
             | Self::PayloadTooLarge(d)
@@ -150,6 +159,7 @@ impl ApiError {
                 1 => "1 field is invalid".to_owned(),
                 n => format!("{n} fields are invalid"),
             },
+            Self::TooManyRequests(secs) => format!("the request rate for this token is exceeded; retry in {secs} s"),
             Self::PreconditionRequired => "send If-Match with the resource's current ETag".to_owned(),
             Self::Internal(_) => {
                 "an unexpected error occurred; quote the X-Request-Id header when reporting it".to_owned()
@@ -197,12 +207,14 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -221,6 +233,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::TooManyRequests(secs) => {
+                response.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
             _ => {}
         }

@@ -71,6 +71,20 @@ fn add(op: &mut Operation, status: &str, description: &str) {
     op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
 }
 
+/// A problem answer that tells, in `Retry-After`, how many seconds to wait before retrying.
+fn add_retry(op: &mut Operation, status: &str, description: &str) {
+    use utoipa::openapi::{header::HeaderBuilder, schema::Type, ObjectBuilder};
+    let seconds = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0));
+    let retry_after = HeaderBuilder::new().schema(seconds).description(Some("Seconds to wait before retrying")).build();
+    let content = Content::new(Some(Ref::from_schema_name("Problem")));
+    let response = ResponseBuilder::new()
+        .description(description)
+        .header("Retry-After", retry_after)
+        .content("application/problem+json", content)
+        .build();
+    op.responses.responses.entry(status.to_owned()).or_insert_with(|| response.into());
+}
+
 /// Adds security and shared error responses to the operations of one path.
 fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     let params: Vec<_> = op.parameters.iter().flatten().collect();
@@ -78,10 +92,11 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     let has_if_match = params.iter().any(|p| p.name == "If-Match");
     if path.starts_with(API_PREFIX) {
         op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
-        add(op, "400", "Malformed request (query string, cursor or JSON)");
+        add(op, "400", "Malformed request (query string, cursor, JSON, or JSON nested over 32 levels)");
         add(op, "401", "Missing, invalid, expired or revoked bearer token");
         add(op, "403", "The token's role may not do this");
-        add(op, "503", "Database unavailable or busy; retry");
+        add_retry(op, "429", "Over the token subject's request rate (only when CR_RATE_LIMIT_PER_MINUTE is set)");
+        add_retry(op, "503", "Database unavailable or busy; retry");
     }
     if path.contains('{') {
         add(op, "404", "No such resource");
@@ -95,6 +110,7 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
         add(op, "422", "Invalid fields, all listed");
     }
     if has_body {
+        add(op, "408", "The body did not arrive within CR_REQUEST_BODY_TIMEOUT; nothing was stored");
         add(op, "413", "Body over the configured limit");
         add(op, "415", "Body not in a supported media type");
     }

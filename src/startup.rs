@@ -7,6 +7,7 @@ use std::time::Duration;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Condition;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,6 +18,7 @@ use crate::audit::checkpoint::{self, Checkpointer};
 use crate::audit::keyring;
 use crate::audit::signing::SigningKey;
 use crate::auth::keys::KeyMaterial;
+use crate::auth::rate_limit::RateLimit;
 use crate::auth::revocation::Revocations;
 use crate::auth::token::Verifier;
 use crate::auth::Auth;
@@ -24,10 +26,10 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db::pool::PoolOptions;
 use crate::db::{migrations, Db};
-use crate::http::body::BodyLimit;
+use crate::http::body::{BodyLimit, BodyTimeout};
 use crate::http::conditional::RequireIfMatch;
 use crate::http::route_table::RouteTable;
-use crate::http::{extractors, fallback, normalize, query_guard, request_id};
+use crate::http::{extractors, fallback, headers, normalize, query_guard, request_id};
 use crate::openapi::{self, API_PREFIX};
 use crate::state::AppState;
 
@@ -79,7 +81,9 @@ impl Application {
         let auth = web::Data::new(Auth {
             verifier: Verifier::new(keys, &settings),
             revocations: Revocations::new(db.clone(), Duration::from_secs(settings.revocation_cache_secs)),
+            rate_limit: RateLimit::new(settings.http.rate_limit_per_minute, settings.http.rate_limit_burst),
         });
+        crate::http::headers::check_origins(&settings.http)?;
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -185,13 +189,16 @@ fn serve(
     let doc = openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
     let (limit, if_match) = (BodyLimit(settings.body_limit), RequireIfMatch(settings.require_if_match));
+    let (body_timeout, http) = (BodyTimeout(settings.http.request_body_timeout), settings.http.clone());
     let server = HttpServer::new(move || {
         let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
         with_plumbing(app, table.clone())
+            .wrap(Condition::new(headers::cors_enabled(&http), headers::cors(&http)))
             .app_data(state.clone())
             .app_data(auth.clone())
             .app_data(table.clone())
             .app_data(limit)
+            .app_data(body_timeout)
             .app_data(if_match)
             .app_data(extractors::path_config())
             .app_data(extractors::query_config())
@@ -200,6 +207,9 @@ fn serve(
             .route("/", web::get().to(|| redirect("/swagger-ui/")))
             .default_service(web::to(fallback::not_routed))
     })
+    .client_request_timeout(settings.http.request_head_timeout)
+    .keep_alive(settings.http.keep_alive)
+    .max_connections(settings.http.max_connections)
     .listen(listener)?
     .shutdown_timeout(10);
     let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
@@ -258,6 +268,8 @@ where
                 if let Ok(value) = HeaderValue::from_str(&id.0) {
                     response.headers_mut().insert(request_id::HEADER, value);
                 }
+                let asset = response.request().path().starts_with("/swagger-ui/");
+                headers::harden(response.headers_mut(), asset);
                 Ok(response)
             }
         })

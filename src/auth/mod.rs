@@ -3,6 +3,7 @@
 pub mod handlers;
 pub mod keys;
 pub mod permissions;
+pub mod rate_limit;
 pub mod revocation;
 pub mod store;
 pub mod token;
@@ -23,6 +24,8 @@ pub struct Auth {
     pub verifier: Verifier,
     /// Revoked tokens.
     pub revocations: Revocations,
+    /// Requests each subject may make, when limited.
+    pub rate_limit: Option<rate_limit::RateLimit>,
 }
 
 /// The authenticated caller of a request.
@@ -79,11 +82,15 @@ impl FromRequest for Caller {
         let auth = req.app_data::<web::Data<Auth>>().cloned();
         let token = bearer_token(req);
         let request_id = crate::http::request_id::of(req);
+        let req = req.clone();
         Box::pin(async move {
             let auth = auth.ok_or_else(|| ApiError::internal("authentication is not configured"))?;
             let (claims, role) = auth.verifier.authenticate(&token?)?;
             if auth.revocations.is_revoked(&claims).await? {
                 return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
+            }
+            if let Some(limit) = &auth.rate_limit {
+                limit.admit(&req, &claims.sub)?;
             }
             Ok(Caller { sub: claims.sub, role, name: claims.name, jti: claims.jti, request_id })
         })

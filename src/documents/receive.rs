@@ -4,7 +4,6 @@
 use actix_web::http::header::{self, ContentDisposition, Header};
 use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::HttpRequest;
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use super::kind::{DocumentType, ACCEPTED};
@@ -50,10 +49,8 @@ pub async fn receive(
     let filename = file_name(req, named, content_type);
     let (mut blocks, mut block, mut size) = (Vec::new(), BytesMut::new(), 0usize);
     let (mut hasher, mut head) = (Sha256::new(), Vec::with_capacity(8));
-    while let Some(piece) = payload.next().await {
-        let piece = piece.map_err(|e| {
-            ApiError::BadRequest(format!("the body ended before it was complete ({e}); nothing was stored"))
-        })?;
+    let deadline = crate::http::body::deadline(req);
+    while let Some(piece) = crate::http::body::next_piece(&mut payload, deadline).await? {
         size += piece.len();
         if size > limit {
             return Err(too_large());

@@ -10,6 +10,31 @@ use crate::error::{ApiError, FieldError};
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// How long a request's whole body may take to arrive (`CR_REQUEST_BODY_TIMEOUT`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+/// The instant by which the body of `req`, starting to arrive now, must be complete.
+pub fn deadline(req: &HttpRequest) -> tokio::time::Instant {
+    let timeout = req.app_data::<BodyTimeout>().map_or(std::time::Duration::from_secs(60), |t| t.0);
+    tokio::time::Instant::now() + timeout
+}
+
+/// The next piece of a body: `None` at its end, 400 when the connection breaks, 408 past `deadline`.
+pub async fn next_piece<S>(payload: &mut S, deadline: tokio::time::Instant) -> Result<Option<web::Bytes>, ApiError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    match tokio::time::timeout_at(deadline, payload.next()).await {
+        Err(_) => Err(ApiError::RequestTimeout("the body did not arrive in time; nothing was stored".to_owned())),
+        Ok(None) => Ok(None),
+        Ok(Some(Ok(piece))) => Ok(Some(piece)),
+        Ok(Some(Err(e))) => {
+            Err(ApiError::BadRequest(format!("the body ended before it was complete ({e}); nothing was stored")))
+        }
+    }
+}
+
 /// Media types accepted for create and action bodies.
 pub const JSON: &[&str] = &["application/json"];
 /// Media types accepted for PATCH bodies (RFC 7396 merge patch, or plain JSON).
@@ -57,9 +82,8 @@ where
     if declared.is_some_and(|len| len > limit) {
         return Err(too_large());
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+    let (mut body, deadline) = (web::BytesMut::new(), deadline(req));
+    while let Some(chunk) = next_piece(&mut payload, deadline).await? {
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -70,6 +94,9 @@ where
 
 /// Parses JSON into `T`: syntax errors are 400; a NUL character or a shape error is 422 with the field's path.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if nesting(bytes) > MAX_DEPTH {
+        return Err(ApiError::BadRequest(format!("the body nests arrays and objects deeper than {MAX_DEPTH} levels")));
+    }
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     if !value.is_object() {
@@ -83,6 +110,28 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = err.path().to_string();
         ApiError::Validation(vec![field_error(&path, &err.into_inner().to_string())])
     })
+}
+
+/// The deepest nesting of arrays and objects a JSON body may have.
+pub const MAX_DEPTH: usize = 32;
+
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings not counted).
+fn nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The path of the first string (or key) holding U+0000, which PostgreSQL cannot store.

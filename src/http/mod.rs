@@ -5,6 +5,7 @@ pub mod conditional;
 pub mod csv;
 pub mod extractors;
 pub mod fallback;
+pub mod headers;
 pub mod normalize;
 pub mod pagination;
 pub mod patch;

@@ -20,6 +20,7 @@ mod events;
 mod exports;
 mod failures;
 mod findings;
+mod hardening;
 mod health;
 mod holders;
 mod idempotency;

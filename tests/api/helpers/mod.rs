@@ -12,7 +12,7 @@ use std::time::Duration;
 use consignee_registry::auth::keys::KeyMaterial;
 use consignee_registry::auth::token::Claims;
 use consignee_registry::clock::{SharedClock, SystemClock};
-use consignee_registry::config::{JwtAlgorithm, LogFormat, Settings};
+use consignee_registry::config::{HttpSettings, JwtAlgorithm, LogFormat, Settings};
 use consignee_registry::db::Db;
 use consignee_registry::startup::Application;
 use consignee_registry::state::AppState;
@@ -107,6 +107,15 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         webhook_secret_grace: Duration::from_secs(3600),
         webhook_poll_interval: Duration::from_millis(50),
         webhook_delivery_retention: Duration::from_secs(30 * 86_400),
+        http: HttpSettings {
+            request_head_timeout: Duration::from_secs(5),
+            request_body_timeout: Duration::from_secs(60),
+            keep_alive: Duration::from_secs(5),
+            max_connections: 1_000,
+            cors_allowed_origins: Vec::new(),
+            rate_limit_per_minute: 0,
+            rate_limit_burst: 60,
+        },
     }
 }
 
