@@ -61,6 +61,12 @@ enum Command {
         #[arg(long, conflicts_with = "consignees")]
         demo: bool,
     },
+    /// Copy the embedded database to FILE while the server runs (consistent, checked, owner-only).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
     /// Audit trail tools.
     Audit {
         #[command(subcommand)]
@@ -110,6 +116,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             .await
             .map(|_| eprintln!("database is up to date")),
         Command::Audit { command: AuditCommand::Verify { expect } } => verify(&settings, &expect).await,
+        Command::Backup { to } => backup(&settings, to).await,
         Command::Seed { consignees, seed, demo } => {
             let consignees = if demo { DEMO_CONSIGNEES } else { consignees };
             seed_database(&settings, SeedOptions { consignees, seed }).await
@@ -140,6 +147,21 @@ async fn seed_database(settings: &Settings, options: SeedOptions) -> Result<(), 
     for (story, count) in summary {
         eprintln!("  {story:<22} {count}");
     }
+    Ok(())
+}
+
+async fn backup(settings: &Settings, to: std::path::PathBuf) -> Result<(), String> {
+    let url = settings.database_url.clone();
+    let target = to.clone();
+    let copied = tokio::task::spawn_blocking(move || consignee_registry::db::backup::backup(&url, &target))
+        .await
+        .map_err(|e| e.to_string())??;
+    eprintln!(
+        "copied the database to {} ({} bytes, {} audit events); restore: see the README",
+        to.display(),
+        copied.bytes,
+        copied.audit_events
+    );
     Ok(())
 }
 

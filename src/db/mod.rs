@@ -1,5 +1,6 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, and the blocking-pool helper.
 
+pub mod backup;
 pub mod dispatch;
 pub mod migrations;
 pub mod pool;

@@ -61,6 +61,26 @@ pub fn redact_url(url: &str) -> String {
     format!("{base}?{}", params.join("&"))
 }
 
+/// Bounds how long libpq waits on a server that stops answering, unless the URL says otherwise:
+/// to connect (`connect_timeout`, whole seconds, at least 2), for sent data to be acknowledged
+/// (`tcp_user_timeout`), and before an idle connection is found dead (TCP keepalives).
+pub fn with_network_timeouts(url: &str, connect: Duration) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else { return url.to_owned() };
+    let present: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    let connect_secs = connect.as_secs_f64().ceil().max(2.0) as u64;
+    let wanted = [
+        ("connect_timeout", connect_secs.to_string()),
+        ("tcp_user_timeout", (connect_secs * 5_000).to_string()),
+        ("keepalives_idle", "30".to_owned()),
+        ("keepalives_interval", "10".to_owned()),
+        ("keepalives_count", "3".to_owned()),
+    ];
+    for (key, value) in wanted.iter().filter(|(key, _)| !present.iter().any(|p| p == key)) {
+        parsed.query_pairs_mut().append_pair(key, value);
+    }
+    parsed.into()
+}
+
 /// Counts the statements every pooled connection runs, so tests can show a list costs a fixed
 /// number of queries whatever its length.
 #[derive(Debug, Clone, Default)]
@@ -153,10 +173,13 @@ pub struct PoolOptions {
 impl Db {
     /// Opens the pool; fails with a clear message when the database cannot be reached.
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, String> {
-        let backend = Backend::from_url(url)?;
-        if let Backend::Sqlite(path) = &backend {
-            prepare_sqlite_file(path)?;
-        }
+        let backend = match Backend::from_url(url)? {
+            Backend::Postgres(url) => Backend::Postgres(with_network_timeouts(&url, options.connection_timeout)),
+            Backend::Sqlite(path) => {
+                prepare_sqlite_file(&path)?;
+                Backend::Sqlite(path)
+            }
+        };
         let manager = DbManager::new(backend.clone(), options.busy_timeout_ms);
         let queries = manager.queries.clone();
         let pool = r2d2::Pool::builder()
@@ -218,4 +241,21 @@ fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
     conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
         .map_err(|e| format!("cannot switch {} to WAL: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_timeouts_are_added_unless_the_url_sets_them() {
+        let url = with_network_timeouts("postgres://u:p@db:5432/reg?sslmode=require", Duration::from_millis(2_500));
+        assert_eq!(
+            url,
+            "postgres://u:p@db:5432/reg?sslmode=require&connect_timeout=3&tcp_user_timeout=15000\
+&keepalives_idle=30&keepalives_interval=10&keepalives_count=3"
+        );
+        let own = with_network_timeouts("postgres://db/reg?connect_timeout=9", Duration::from_millis(500));
+        assert!(own.contains("connect_timeout=9") && !own.contains("connect_timeout=2"), "{own}");
+    }
 }

@@ -81,12 +81,12 @@ async fn every_change_is_recorded_with_who_what_and_the_request() {
 async fn parallel_writers_never_fork_the_chain_or_leave_gaps() {
     let app = spawn_app().await;
     let mut writers = Vec::new();
-    for w in 0..4 {
+    for w in 0..8 {
         let client = app.client.clone();
         let url = format!("{}/api/v1/consignees", app.address);
         let bearer = crate::helpers::token(&format!("writer-{w}"), "procurement");
         writers.push(tokio::spawn(async move {
-            for i in 0..8 {
+            for i in 0..10 {
                 let body = json!({"legal_name": format!("Parallel {w}-{i}")});
                 let status = client.post(&url).bearer_auth(&bearer).json(&body).send().await.unwrap().status();
                 assert_eq!(status, 201);
@@ -98,13 +98,13 @@ async fn parallel_writers_never_fork_the_chain_or_leave_gaps() {
     }
     let trail = events(&app, "").await;
     let seqs: Vec<i64> = trail.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, (1..=32).collect::<Vec<_>>());
+    assert_eq!(seqs, (1..=80).collect::<Vec<_>>());
     for pair in trail.windows(2) {
         assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
     }
     let report = verify(&app).await;
-    assert_eq!((report["valid"].clone(), report["events_checked"].clone()), (json!(true), json!(32)));
-    assert_eq!(report["head_hash"], trail[31]["hash"]);
+    assert_eq!((report["valid"].clone(), report["events_checked"].clone()), (json!(true), json!(80)));
+    assert_eq!(report["head_hash"], trail[79]["hash"]);
 }
 
 #[tokio::test]

@@ -293,7 +293,7 @@ async fn concurrent_changes_to_one_version_let_exactly_one_win() {
     let created = create_consignee(&app, "Race KK").await;
     let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
     let mut racers = Vec::new();
-    for i in 0..6 {
+    for i in 0..50 {
         let request = app
             .request(Method::PATCH, &path, "procurement")
             .header("content-type", "application/merge-patch+json")
@@ -316,6 +316,57 @@ async fn concurrent_changes_to_one_version_let_exactly_one_win() {
         ))
         .await;
     assert_eq!(trail["items"].as_array().unwrap().len(), 1, "one change, one event");
+}
+
+/// 50 clients each read the notes, add their own mark and write them back with `If-Match`,
+/// retrying on 412: every mark arrives, one version per client, one audit event per version.
+#[tokio::test]
+async fn fifty_read_modify_write_clients_lose_no_update() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Fifty writers KK").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/consignees/{id}");
+    let mut clients = Vec::new();
+    for i in 0..50 {
+        let (client, url) = (app.client.clone(), format!("{}{path}", app.address));
+        let bearer = crate::helpers::token(&format!("writer-{i}"), "procurement");
+        clients.push(tokio::spawn(async move {
+            for attempt in 1.. {
+                let current = client.get(&url).bearer_auth(&bearer).send().await.unwrap();
+                let etag = current.headers()["etag"].to_str().unwrap().to_owned();
+                let notes = current.json::<Value>().await.unwrap()["notes"].as_str().unwrap_or("").to_owned();
+                let patch = json!({"notes": format!("{notes} [writer {i}]")});
+                let response = client
+                    .patch(&url)
+                    .bearer_auth(&bearer)
+                    .header("content-type", "application/merge-patch+json")
+                    .header("if-match", etag)
+                    .body(patch.to_string())
+                    .send()
+                    .await
+                    .unwrap();
+                match response.status().as_u16() {
+                    200 => return attempt,
+                    409 | 412 | 503 => continue,
+                    other => panic!("writer {i}: {other} {}", response.text().await.unwrap()),
+                }
+            }
+            unreachable!()
+        }));
+    }
+    let mut attempts = 0;
+    for client in clients {
+        attempts += client.await.unwrap();
+    }
+    let (_, stored) = app.get_json(&path).await;
+    assert_eq!(stored["version"], 51, "one version per client");
+    let notes = stored["notes"].as_str().unwrap();
+    for i in 0..50 {
+        assert_eq!(notes.matches(&format!("[writer {i}]")).count(), 1, "writer {i}'s line, once: {notes}");
+    }
+    let trail = format!("/api/v1/audit/events?action=consignee.updated&resource_id={id}&limit=200");
+    let (_, trail) = app.get_json(&trail).await;
+    assert_eq!(trail["items"].as_array().unwrap().len(), 50, "one audit event per update ({attempts} attempts)");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::helpers::fixtures::{consignee_body, create_consignee};
 use crate::helpers::proxy::Proxy;
-use crate::helpers::{database::postgres_admin_url, problem, settings, spawn_app, spawn_app_with, start, TestDatabase};
+use crate::helpers::{problem, settings, spawn_app, spawn_app_with, start, TestDatabase};
 
 #[tokio::test]
 async fn an_unexpected_failure_is_an_opaque_500_with_a_request_id() {
@@ -37,7 +37,7 @@ async fn an_unexpected_failure_is_an_opaque_500_with_a_request_id() {
 async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
     let app = spawn_app_with(|s| s.db_busy_timeout_ms = 200).await;
     if app.is_postgres() {
-        return outage_on_postgres().await;
+        return; // PostgreSQL's outage: the next test.
     }
     let Backend::Sqlite(path) = app.db.backend().clone() else { unreachable!() };
     let mut holder = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
@@ -56,10 +56,15 @@ async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
     assert_eq!(app.all_consignees().await.len(), 1);
 }
 
-/// PostgreSQL behind a proxy that is cut mid-run: requests and readiness answer 503.
-async fn outage_on_postgres() {
-    let admin = postgres_admin_url().unwrap();
+/// PostgreSQL behind a proxy that goes down (connections closed), then silent (connections
+/// never answered), then comes back: requests and readiness answer 503 within the pool's
+/// timeout, and the same server serves again without a restart.
+#[tokio::test]
+async fn a_lost_postgres_is_503_quickly_and_the_server_recovers_without_a_restart() {
     let database = TestDatabase::create().await;
+    if !database.url.starts_with("postgres") {
+        return; // SQLite's equivalent: a locked database, above.
+    }
     let upstream = database.url.split('@').nth(1).unwrap().split('/').next().unwrap().to_owned();
     let proxy = Proxy::start(upstream.clone()).await;
     let url = database.url.replace(&upstream, &format!("127.0.0.1:{}", proxy.port));
@@ -67,11 +72,28 @@ async fn outage_on_postgres() {
     settings.db_timeout_ms = 500;
     let app = start(settings, database).await;
     create_consignee(&app, "Before the outage KK").await;
-    proxy.cut();
-    let response = app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap();
-    problem(response, 503).await;
-    problem(app.anonymous(Method::GET, "/readyz").send().await.unwrap(), 503).await;
-    drop(admin);
+    for (outage, name) in [(Proxy::cut as fn(&Proxy), "down"), (Proxy::stall, "silent")] {
+        outage(&proxy);
+        let started = std::time::Instant::now();
+        let response = app.request(Method::GET, "/api/v1/consignees", "viewer").send().await.unwrap();
+        problem(response, 503).await;
+        let post = app.request(Method::POST, "/api/v1/consignees", "procurement").json(&consignee_body("Lost KK"));
+        problem(post.send().await.unwrap(), 503).await;
+        problem(app.anonymous(Method::GET, "/readyz").send().await.unwrap(), 503).await;
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(6), "three 503s while {name} took {took:?}");
+        eprintln!("outage ({name}): three requests answered 503 in {took:?}");
+    }
+    proxy.restore();
+    let restored = std::time::Instant::now();
+    while app.anonymous(Method::GET, "/readyz").send().await.unwrap().status() != 200 {
+        assert!(restored.elapsed() < Duration::from_secs(20), "recovered without a restart");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!("outage: ready again {:?} after the database came back", restored.elapsed());
+    create_consignee(&app, "After the outage KK").await;
+    let names: Vec<_> = app.all_consignees().await.iter().map(|c| c["legal_name"].clone()).collect();
+    assert_eq!(names, ["Before the outage KK", "After the outage KK"], "nothing half-written in between");
 }
 
 #[tokio::test]

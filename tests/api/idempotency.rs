@@ -90,7 +90,7 @@ async fn an_action_retried_answers_its_first_result_not_a_conflict() {
 async fn concurrent_retries_create_one_record() {
     let app = spawn_app().await;
     let body = consignee_body("同時再送株式会社");
-    let sends = (0..8).map(|_| post_with_key(&app, "/api/v1/consignees", "burst", &body));
+    let sends = (0..20).map(|_| post_with_key(&app, "/api/v1/consignees", "burst", &body));
     let responses = futures_util::future::join_all(sends).await;
     let mut ids = Vec::new();
     for response in responses {

@@ -6,6 +6,7 @@ mod helpers;
 mod approval_gate;
 mod audit;
 mod auth;
+mod backup;
 mod certifications;
 mod checkpoints;
 mod clause_templates;

@@ -57,6 +57,30 @@ impl TestDatabase {
         Self { url: with_database(&admin, &name), dir, postgres: Some((admin, name)) }
     }
 
+    /// A database restored from `backup` as the README says: the SQLite copy put in place, or
+    /// a `pg_dump -Fc` archive loaded with `pg_restore` into an empty database.
+    pub async fn restored_from(backup: PathBuf) -> Self {
+        let database = Self::create_empty().await;
+        tokio::task::spawn_blocking(move || {
+            match database.url.strip_prefix("sqlite://") {
+                Some(path) => {
+                    std::fs::copy(&backup, path).unwrap();
+                }
+                None => {
+                    let status = std::process::Command::new("pg_restore")
+                        .args(["--no-owner", "--exit-on-error", "-d", &database.url])
+                        .arg(&backup)
+                        .status()
+                        .expect("pg_restore runs");
+                    assert!(status.success(), "pg_restore: {status}");
+                }
+            }
+            database
+        })
+        .await
+        .unwrap()
+    }
+
     /// A directory private to this test.
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")

@@ -185,6 +185,11 @@ impl TestApp {
 
     /// Runs the CLI against this app's database and keys.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_command(args).output().expect("the CLI runs")
+    }
+
+    /// The CLI command against this app's database and keys, to run off the test's runtime.
+    pub fn cli_command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_consignee-registry"));
         command
             .args(args)
@@ -195,7 +200,7 @@ impl TestApp {
         if let Some(key) = &self.settings.audit_signing_key_file {
             command.env("CR_AUDIT_SIGNING_KEY_FILE", key);
         }
-        command.output().expect("the CLI runs")
+        command
     }
 
     /// True when the suite runs on PostgreSQL.
