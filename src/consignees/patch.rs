@@ -76,7 +76,8 @@ pub struct ConsigneePatch {
 }
 
 impl ConsigneePatch {
-    /// The input that results from applying this patch to `input`.
+    /// The input (normalized) that results from applying this patch to `input`; one 422 names
+    /// every field left invalid.
     pub fn apply(self, mut input: ConsigneeInput) -> Result<ConsigneeInput, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
         patch::required(&mut input.legal_name, self.legal_name, "legal_name", &mut errors);
@@ -99,10 +100,6 @@ impl ConsigneePatch {
                 input.contact = Some(contact);
             }
         }
-        if errors.is_empty() {
-            Ok(input)
-        } else {
-            Err(ApiError::Validation(errors))
-        }
+        patch::finish(input.normalized(), errors)
     }
 }

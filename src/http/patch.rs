@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 
 /// Deserializes a present field as `Some(value or None)`; use with `#[serde(default)]`.
 pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
@@ -27,6 +27,19 @@ pub fn required<T>(target: &mut T, patch: Option<Option<T>>, field: &str, errors
         Some(None) => errors.push(FieldError::new(field, "required", "this field is required and cannot be null")),
         None => {}
     }
+}
+
+/// The patched value (normalized by the caller), or one 422 listing the fields the patch could
+/// not apply together with every other field it leaves invalid.
+pub fn finish<T: validator::Validate>(patched: T, mut errors: Vec<FieldError>) -> Result<T, ApiError> {
+    if errors.is_empty() {
+        return Ok(patched);
+    }
+    if let Err(ApiError::Validation(more)) = crate::validation::check(&patched) {
+        let named: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        errors.extend(more.into_iter().filter(|e| !named.contains(&e.field)));
+    }
+    Err(ApiError::Validation(errors))
 }
 
 /// Deserializes a present field that may not be `null` as `Some(value)`; use with `#[serde(default)]`.

@@ -78,7 +78,8 @@ pub struct MemorandumPatch {
 }
 
 impl MemorandumPatch {
-    /// The terms that result from applying this patch to `input`.
+    /// The terms (normalized) that result from applying this patch to `input`; one 422 names
+    /// every field left invalid.
     pub fn apply(self, mut input: MemorandumInput) -> Result<MemorandumInput, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
         patch::required(&mut input.title, self.title, "title", &mut errors);
@@ -114,10 +115,6 @@ impl MemorandumPatch {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(input)
-        } else {
-            Err(ApiError::Validation(errors))
-        }
+        patch::finish(super::rules::normalized(input), errors)
     }
 }

@@ -32,6 +32,7 @@ mod memoranda_dates;
 mod metrics;
 mod migrations;
 mod openapi;
+mod properties;
 mod query_counts;
 mod reports;
 mod review_schedule;

@@ -1,0 +1,330 @@
+//! Property tests (proptest): the parsers and value types over arbitrary input, and the API's
+//! cursors, CSV import and merge patches over generated requests against the real server.
+
+use chrono::{Datelike, Months, NaiveDate};
+use consignee_registry::consignees::api::{ConsigneeStatus, RiskTier};
+use consignee_registry::domain::{corporate_number, country};
+use consignee_registry::reviews::{due, schedule};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use crate::helpers::fixtures::create_consignee;
+use crate::helpers::{error_fields, spawn_app, TestApp};
+
+/// Cases per pure property.
+const CASES: u32 = 2_000;
+/// Requests per API property (each a real request, on both backends).
+const REQUESTS: usize = 64;
+
+fn config() -> Config {
+    Config { cases: CASES, failure_persistence: None, ..Config::default() }
+}
+
+/// `count` values of `strategy` from a fixed seed, to send to the server one by one.
+fn samples<S: Strategy>(strategy: S, count: usize) -> Vec<S::Value> {
+    let mut runner = TestRunner::deterministic();
+    (0..count).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
+}
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    (1900i32..2200, 1u32..=12, 1u32..=31)
+        .prop_filter_map("a day of the calendar", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn every_twelve_digits_complete_to_a_corporate_number_that_checks(body in 0u64..1_000_000_000_000) {
+        let number = corporate_number::with_check_digit(body);
+        prop_assert_eq!(number.len(), 13);
+        prop_assert_eq!(corporate_number::check(&number), Ok(()));
+        prop_assert_eq!(&number[1..], format!("{body:012}"));
+    }
+
+    #[test]
+    fn changing_one_digit_breaks_the_check_unless_it_moves_by_nine(
+        body in 0u64..1_000_000_000_000, at in 0usize..13, to in 0u8..10,
+    ) {
+        let number = corporate_number::with_check_digit(body);
+        let mut changed = number.clone().into_bytes();
+        let from = changed[at] - b'0';
+        prop_assume!(from != to);
+        changed[at] = b'0' + to;
+        let changed = String::from_utf8(changed).unwrap();
+        let undetectable = at > 0 && from.abs_diff(to) == 9;
+        prop_assert_eq!(corporate_number::check(&changed).is_ok(), undetectable, "{} -> {}", number, changed);
+    }
+
+    #[test]
+    fn any_text_is_a_corporate_number_or_a_named_error(text in any::<String>()) {
+        if corporate_number::check(&text).is_ok() {
+            prop_assert!(text.len() == 13 && text.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn only_two_capital_letters_can_be_an_assigned_country(text in any::<String>()) {
+        if country::is_assigned(&text) {
+            prop_assert!(text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()));
+            prop_assert!(!country::is_assigned(&text.to_ascii_lowercase()));
+        }
+    }
+
+    #[test]
+    fn a_due_list_cursor_round_trips_and_any_text_is_one_or_a_400(day in date(), id in any::<u128>(), text in any::<String>()) {
+        let id = uuid::Uuid::from_u128(id).to_string();
+        prop_assert_eq!(due::cursor(&format!("{day}_{id}")).unwrap(), (day, id));
+        if let Ok((_, id)) = due::cursor(&text) {
+            prop_assert!(id.parse::<uuid::Uuid>().is_ok());
+        }
+    }
+
+    #[test]
+    fn a_review_window_is_at_most_ten_years_of_days(text in "[0-9d ]{0,6}|\\PC{0,8}") {
+        if let Ok(days) = due::window(Some(&text)) {
+            prop_assert!(days <= 3650);
+            prop_assert_eq!(text.trim_start_matches('0').trim_end_matches('d').parse::<u64>().unwrap_or(0), days);
+        }
+    }
+
+    #[test]
+    fn the_next_review_falls_after_the_last_within_its_month(last in date(), months in 1u32..=60) {
+        let intervals = schedule::ReviewIntervals { high: months, medium: months, low: months };
+        let due = schedule::next_due(ConsigneeStatus::Approved, RiskTier::High, None, Some(last), intervals).unwrap();
+        prop_assert!(due > last);
+        prop_assert_eq!(due.day0() <= last.day0(), true);
+        let target = last.with_day(1).unwrap() + Months::new(months);
+        prop_assert_eq!((due.year(), due.month()), (target.year(), target.month()));
+        prop_assert!(schedule::next_due(ConsigneeStatus::Candidate, RiskTier::High, None, Some(last), intervals).is_none());
+    }
+
+    #[test]
+    fn any_bytes_parse_to_an_object_or_a_client_error(bytes in prop_oneof![
+        any::<Vec<u8>>(),
+        "[\\[\\]{}\":,a-z0-9 \\\\]{0,80}".prop_map(String::into_bytes),
+    ]) {
+        match consignee_registry::http::body::parse::<Value>(&bytes) {
+            Ok(value) => prop_assert!(value.is_object()),
+            Err(e) => prop_assert!([400, 422].contains(&actix_web::ResponseError::status_code(&e).as_u16())),
+        }
+    }
+}
+
+/// Text a caller could put anywhere: tricky characters, lengths and encodings.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{1,20}",
+        "[ぁ-んァ-ン一-龥]{1,12}",
+        Just(String::new()),
+        Just("   ".to_owned()),
+        Just("\"quoted, with comma\"".to_owned()),
+        Just("line\nbreak".to_owned()),
+        Just("1234567890123".to_owned()),
+        (0u64..1_000_000_000_000).prop_map(corporate_number::with_check_digit),
+        prop_oneof![Just("JP"), Just("US"), Just("XX"), Just("jp"), Just("high"), Just("low"), Just("extreme")]
+            .prop_map(str::to_owned),
+        "\\PC{0,30}",
+    ]
+}
+
+fn csv_body() -> impl Strategy<Value = Vec<u8>> {
+    let columns = ["legal_name", "country", "risk_tier", "notes", "corporate_number", "contact_email", "bogus"];
+    let header = proptest::sample::subsequence(columns.to_vec(), 1..=columns.len());
+    let structured = header.prop_flat_map(|header| {
+        let width = header.len();
+        let rows = prop::collection::vec(prop::collection::vec(text(), width..=width + 1), 0..6);
+        rows.prop_map(move |rows| {
+            let mut csv = header.join(",");
+            for row in rows {
+                csv.push_str("\r\n");
+                csv.push_str(&row.join(","));
+            }
+            csv.into_bytes()
+        })
+    });
+    prop_oneof![1 => prop::collection::vec(any::<u8>(), 0..400), 3 => structured]
+}
+
+async fn consignee_count(app: &TestApp) -> usize {
+    let (status, page) = app.get_json("/api/v1/consignees?limit=200").await;
+    assert_eq!(status, 200);
+    page["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn arbitrary_csv_imports_everything_or_nothing_and_never_fails_the_server() {
+    let app = spawn_app().await;
+    let (mut imported, mut refused) = (0, 0);
+    for body in samples(csv_body(), REQUESTS) {
+        let before = consignee_count(&app).await;
+        let response = app
+            .request(Method::POST, "/api/v1/consignees/import", "procurement")
+            .header("content-type", "text/csv")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        let after = consignee_count(&app).await;
+        match status {
+            200 => {
+                imported += 1;
+                assert_eq!(after, before + answer["created"].as_u64().unwrap() as usize, "{answer}");
+            }
+            400 | 415 | 422 => {
+                refused += 1;
+                assert_eq!(after, before, "a refused import wrote nothing: {answer}");
+            }
+            other => panic!("{other} for {:?}: {answer}", String::from_utf8_lossy(&body)),
+        }
+    }
+    assert!(imported > 0 && refused > 0, "both outcomes were exercised: {imported} imported, {refused} refused");
+    let (_, report) = app.get_json("/api/v1/audit/verify").await;
+    assert_eq!(report["valid"], true, "{report}");
+}
+
+#[tokio::test]
+async fn arbitrary_cursors_are_a_page_or_a_client_error_that_reveals_nothing() {
+    let app = spawn_app().await;
+    create_consignee(&app, "Cursor KK").await;
+    let lists =
+        ["/api/v1/consignees", "/api/v1/events", "/api/v1/reviews/due", "/api/v1/audit/events", "/api/v1/memoranda"];
+    for cursor in samples(prop_oneof!["\\PC{0,40}", any::<String>(), "[0-9-]{1,24}", "[0-9a-f-]{36}"], REQUESTS) {
+        for list in lists {
+            let response = app.request(Method::GET, list, "admin").query(&[("cursor", &cursor)]).send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap().to_lowercase();
+            assert!([200, 400, 422].contains(&status), "{list} with {cursor:?}: {status} {text}");
+            for leak in ["select", "diesel", "panicked", "sqlite", "postgres", "syntax error"] {
+                assert!(!text.contains(leak), "{list} with {cursor:?} revealed {leak}: {text}");
+            }
+        }
+    }
+}
+
+/// One field of a merge patch: absent, `null`, or a value.
+#[derive(Debug, Clone)]
+enum Edit {
+    Keep,
+    Clear,
+    Set(Value),
+}
+
+fn edit(values: impl Strategy<Value = Value> + 'static) -> impl Strategy<Value = Edit> {
+    prop_oneof![3 => Just(Edit::Keep), 1 => Just(Edit::Clear), 2 => values.prop_map(Edit::Set)]
+}
+
+/// A merge patch over the consignee's fields, each with its invalid values.
+fn merge_patch() -> impl Strategy<Value = Vec<(&'static str, Edit)>> {
+    let name = || "[a-zA-Z][a-zA-Z ]{0,10}[a-z]".prop_map(|n| json!(format!("{n} KK")));
+    let blank = Just(json!("   "));
+    let tier = prop_oneof![Just(json!("low")), Just(json!("medium")), Just(json!("high")), Just(json!("extreme"))];
+    let email = prop_oneof![Just(json!("dpo@example.co.jp")), Just(json!("not-an-email"))];
+    (edit(prop_oneof![name(), blank]), edit(tier), edit(name()), edit(name()), edit(email), edit(name())).prop_map(
+        |(legal_name, risk_tier, notes, address, email, contact_name)| {
+            vec![
+                ("legal_name", legal_name),
+                ("risk_tier", risk_tier),
+                ("notes", notes),
+                ("address", address),
+                ("contact.email", email),
+                ("contact.name", contact_name),
+            ]
+        },
+    )
+}
+
+/// The fields a 422 must name: a value of the wrong shape (an unknown risk tier) stops the body
+/// being read, so it alone; otherwise every required field cleared and every invalid value.
+fn refused_fields(patch: &[(&'static str, Edit)]) -> Vec<&'static str> {
+    if patch.iter().any(|(_, edit)| matches!(edit, Edit::Set(v) if v == "extreme")) {
+        return vec!["risk_tier"];
+    }
+    let invalid = [json!("   "), json!("not-an-email")];
+    patch
+        .iter()
+        .filter(|(field, edit)| match edit {
+            Edit::Clear => ["legal_name", "risk_tier"].contains(field),
+            Edit::Set(value) => invalid.contains(value),
+            Edit::Keep => false,
+        })
+        .map(|(field, _)| *field)
+        .collect()
+}
+
+fn patch_body(patch: &[(&'static str, Edit)]) -> Value {
+    let mut body = Map::new();
+    for (field, edit) in patch {
+        let value = match edit {
+            Edit::Keep => continue,
+            Edit::Clear => Value::Null,
+            Edit::Set(value) => value.clone(),
+        };
+        match field.split_once('.') {
+            Some((outer, inner)) => {
+                let nested = body.entry(outer).or_insert_with(|| json!({}));
+                nested[inner] = value;
+            }
+            None => {
+                body.insert((*field).to_owned(), value);
+            }
+        }
+    }
+    Value::Object(body)
+}
+
+fn field<'a>(consignee: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(consignee, |value, key| &value[key])
+}
+
+#[tokio::test]
+async fn merge_patches_change_exactly_the_fields_they_name_or_nothing() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "Patched KK").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let (mut current, mut applied, mut refused_count) = (created, 0, 0);
+    for patch in samples(merge_patch(), REQUESTS) {
+        let body = patch_body(&patch);
+        let response = app
+            .request(Method::PATCH, &path, "procurement")
+            .header("content-type", "application/merge-patch+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap();
+        let refused = refused_fields(&patch);
+        let (_, stored) = app.get_json(&path).await;
+        if !refused.is_empty() {
+            assert_eq!(status, 422, "{body} → {answer}");
+            let named = error_fields(&answer);
+            for field in refused {
+                assert!(named.iter().any(|n| n == field || n.ends_with(field)), "{field} not in {named:?} for {body}");
+            }
+            assert_eq!(stored, current, "a refused patch changed nothing");
+            refused_count += 1;
+            continue;
+        }
+        assert_eq!(status, 200, "{body} → {answer}");
+        for (name, edit) in &patch {
+            let expected = match edit {
+                Edit::Keep => field(&current, name).clone(),
+                Edit::Clear => Value::Null,
+                Edit::Set(value) => value.clone(),
+            };
+            assert_eq!(field(&stored, name), &expected, "{name} after {body}");
+        }
+        assert_eq!(stored["corporate_number"], current["corporate_number"], "an unnamed field is kept");
+        (current, applied) = (stored, applied + 1);
+    }
+    assert!(
+        applied > 5 && refused_count > 5,
+        "both outcomes were exercised: {applied} applied, {refused_count} refused"
+    );
+}
