@@ -14,6 +14,7 @@ mod compliance;
 mod consignees;
 mod consignees_list;
 mod conventions;
+mod crash;
 mod data_categories;
 mod documents;
 mod entrustments;
