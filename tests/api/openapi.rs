@@ -168,3 +168,29 @@ fn trimmed_required_text_must_hold_a_non_blank_character() {
     let pattern = reason["pattern"].as_str().unwrap();
     assert!(pattern.contains("\\u3000") && pattern.contains("\\t-\\r"), "{pattern}");
 }
+
+#[test]
+fn every_create_links_to_the_operations_on_what_it_created() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let ids: Vec<String> =
+        operations(&doc).iter().filter_map(|(_, _, op)| op["operationId"].as_str().map(str::to_owned)).collect();
+    for (method, path, op) in operations(&doc) {
+        let Some(created) = op["responses"]["201"].as_object() else { continue };
+        let Some(links) = created.get("links").and_then(Value::as_object) else {
+            assert_eq!(path, "/api/v1/auth/revocations", "{method} {path} links what it creates");
+            continue;
+        };
+        for (name, link) in links {
+            let target = link["operationId"].as_str().unwrap_or_else(|| panic!("{name} names its operation: {link}"));
+            assert!(ids.iter().any(|id| id == target), "{name} links to an operation that exists");
+            assert!(link.get("operation_id").is_none(), "the OpenAPI field name is operationId");
+            let (param, source) = link["parameters"].as_object().unwrap().iter().next().unwrap();
+            assert_eq!(source, &format!("$response.body#/{param}"));
+        }
+    }
+    let consignee = &doc["paths"]["/api/v1/consignees"]["post"]["responses"]["201"]["links"];
+    for id in ["get_consignee", "update_consignee", "delete_consignee", "create_memorandum", "change_consignee_status"]
+    {
+        assert_eq!(consignee[id]["operationId"], id, "create → {id}");
+    }
+}

@@ -7,6 +7,8 @@ use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+mod links;
+
 use crate::domain::code::{CategoryCode, DataSubject};
 use crate::domain::country::CountryCode;
 use crate::error::{FieldError, Problem};
@@ -159,6 +161,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
     forbid_nul(&mut value);
     let mut doc: utoipa::openapi::OpenApi = serde_json::from_value(value).expect("the OpenAPI document round-trips");
+    links::add(&mut doc);
     doc.extensions
         .get_or_insert_with(Default::default)
         .insert("webhooks".to_owned(), crate::webhooks::document::described());
