@@ -12,7 +12,7 @@ const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 /// Adds the links to every 201 answer of a create.
 pub fn add(doc: &mut OpenApi) {
     let value = serde_json::to_value(&*doc).expect("the OpenAPI document serializes");
-    for (path, method, param, targets) in plan(&value) {
+    for Create { path, method, param, targets } in plan(&value) {
         let Some(item) = doc.paths.paths.get_mut(&path) else { continue };
         let operation = if method == "put" { item.put.as_mut() } else { item.post.as_mut() };
         let Some(RefOr::T(answer)) = operation.and_then(|op| op.responses.responses.get_mut("201")) else {
@@ -33,9 +33,18 @@ fn link(operation_id: &str, param: &str, description: String) -> Link {
     link
 }
 
-/// For each create (a POST, or a sync's PUT, answering 201): its path and method, the item
-/// path's parameter and the operations to link.
-fn plan(doc: &Value) -> Vec<(String, &'static str, String, Vec<(String, String)>)> {
+/// A create (a POST, or a sync's PUT, answering 201) and what to link it to.
+struct Create {
+    path: String,
+    method: &'static str,
+    /// The item path's parameter, filled from the created body's field of that name.
+    param: String,
+    /// (operationId, description) of each operation to link.
+    targets: Vec<(String, String)>,
+}
+
+/// Every create, with the operations on the item path of what it creates.
+fn plan(doc: &Value) -> Vec<Create> {
     let Some(paths) = doc["paths"].as_object() else { return Vec::new() };
     let mut links = Vec::new();
     for (item_path, item) in paths {
@@ -46,7 +55,8 @@ fn plan(doc: &Value) -> Vec<(String, &'static str, String, Vec<(String, String)>
             for method in ["post", "put"] {
                 let creates = response_schema(&entry[method], "201");
                 if creates.is_some() && (creates == schema || path == collection) {
-                    links.push((path.clone(), method, param.to_owned(), targets.clone()));
+                    let (path, param, targets) = (path.clone(), param.to_owned(), targets.clone());
+                    links.push(Create { path, method, param, targets });
                 }
             }
         }
