@@ -36,20 +36,6 @@ fn write_load(app: &TestApp, stop: &Arc<AtomicBool>, acknowledged: &Acknowledged
         .collect()
 }
 
-/// Every consignee, page after page.
-async fn every_consignee(app: &TestApp) -> Vec<Value> {
-    let (mut all, mut cursor) = (Vec::new(), String::new());
-    loop {
-        let (status, page) = app.get_json(&format!("/api/v1/consignees?limit=200{cursor}")).await;
-        assert_eq!(status, 200, "{page}");
-        all.extend(page["items"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => return all,
-        }
-    }
-}
-
 /// Takes the backup the README describes for the app's backend, off the test's runtime so
 /// the writers go on meanwhile.
 async fn back_up(app: &TestApp, to: &std::path::Path) {
@@ -77,7 +63,7 @@ async fn a_backup_under_write_load_restores_every_acknowledged_record_and_a_veri
     let app = spawn_app().await;
     let seeded = app.cli(&["seed", "--consignees", "300"]);
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    let seeded = every_consignee(&app).await;
+    let seeded = app.all_consignees().await;
     let (stop, acknowledged): (Arc<AtomicBool>, Acknowledged) = Default::default();
     let writers = write_load(&app, &stop, &acknowledged);
     while acknowledged.lock().unwrap().len() < 20 {
@@ -98,7 +84,7 @@ async fn a_backup_under_write_load_restores_every_acknowledged_record_and_a_veri
 
     let restored_db = TestDatabase::restored_from(file).await;
     let restored = start(settings(&restored_db.url, app.settings.data_dir.clone()), restored_db).await;
-    let stored = every_consignee(&restored).await;
+    let stored = restored.all_consignees().await;
     let ids: Vec<&str> = stored.iter().map(|c| c["id"].as_str().unwrap()).collect();
     for (id, created) in &before {
         let copy = stored.iter().find(|c| c["id"] == created["id"]).unwrap_or_else(|| panic!("{id} is restored"));

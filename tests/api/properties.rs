@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use crate::helpers::fixtures::create_consignee;
-use crate::helpers::{error_fields, spawn_app, TestApp};
+use crate::helpers::{error_fields, spawn_app};
 
 /// Cases per pure property.
 const CASES: u32 = 2_000;
@@ -149,18 +149,12 @@ fn csv_body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![1 => prop::collection::vec(any::<u8>(), 0..400), 3 => structured]
 }
 
-async fn consignee_count(app: &TestApp) -> usize {
-    let (status, page) = app.get_json("/api/v1/consignees?limit=200").await;
-    assert_eq!(status, 200);
-    page["items"].as_array().unwrap().len()
-}
-
 #[tokio::test]
 async fn arbitrary_csv_imports_everything_or_nothing_and_never_fails_the_server() {
     let app = spawn_app().await;
     let (mut imported, mut refused) = (0, 0);
     for body in samples(csv_body(), REQUESTS) {
-        let before = consignee_count(&app).await;
+        let before = app.all_consignees().await.len();
         let response = app
             .request(Method::POST, "/api/v1/consignees/import", "procurement")
             .header("content-type", "text/csv")
@@ -170,7 +164,7 @@ async fn arbitrary_csv_imports_everything_or_nothing_and_never_fails_the_server(
             .unwrap();
         let status = response.status().as_u16();
         let answer: Value = response.json().await.unwrap_or(Value::Null);
-        let after = consignee_count(&app).await;
+        let after = app.all_consignees().await.len();
         match status {
             200 => {
                 imported += 1;

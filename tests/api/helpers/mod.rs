@@ -248,11 +248,18 @@ impl TestApp {
         tokio::task::spawn_blocking(move || f(&mut db.get_blocking().unwrap())).await.unwrap()
     }
 
-    /// Every consignee, as admin.
+    /// Every consignee, page after page, as admin.
     pub async fn all_consignees(&self) -> Vec<Value> {
-        let (status, body) = self.get_json("/api/v1/consignees?limit=200").await;
-        assert_eq!(status, 200);
-        body["items"].as_array().unwrap().clone()
+        let (mut all, mut cursor) = (Vec::new(), String::new());
+        loop {
+            let (status, page) = self.get_json(&format!("/api/v1/consignees?limit=200{cursor}")).await;
+            assert_eq!(status, 200, "{page}");
+            all.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return all,
+            }
+        }
     }
 }
 
