@@ -56,7 +56,13 @@ async fn every_response_is_nosniff_without_a_server_header_and_with_its_cache_po
         assert!(!response.headers().contains_key("access-control-allow-origin"), "{url}: CORS is off");
     }
     let single = app.request(Method::GET, &format!("/api/v1/consignees/{id}"), "viewer").send().await.unwrap();
-    assert!(single.headers().contains_key("etag"));
+    let etag = single.headers()["etag"].clone();
+    let revalidated =
+        app.request(Method::GET, &format!("/api/v1/consignees/{id}"), "viewer").header("if-none-match", etag);
+    let revalidated = revalidated.send().await.unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["cache-control"], "private, no-cache", "a 304 keeps the resource's policy");
+    assert_eq!(revalidated.headers()["x-content-type-options"], "nosniff");
 }
 
 #[tokio::test]
