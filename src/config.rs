@@ -170,6 +170,11 @@ pub struct Settings {
     /// How long delivered and failed webhook deliveries (with their attempts) are kept.
     #[arg(long, env = "CR_WEBHOOK_DELIVERY_RETENTION", default_value = "30d", value_parser = humantime::parse_duration)]
     pub webhook_delivery_retention: Duration,
+    /// Record types under a retention duty or legal hold, whose values an erasure withholds
+    /// (comma-separated: consignee, memorandum, entrustment, review, audit_event,
+    /// idempotent_response); none by default.
+    #[arg(long, env = "CR_ERASURE_RETAIN", value_enum, value_delimiter = ',')]
+    pub erasure_retain: Vec<crate::privacy::api::RecordType>,
     /// Connection limits, timeouts, CORS and rate limiting.
     #[command(flatten)]
     pub http: HttpSettings,

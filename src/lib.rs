@@ -25,6 +25,7 @@ pub mod incidents;
 pub mod memoranda;
 pub mod metrics;
 pub mod openapi;
+pub mod privacy;
 pub mod private_files;
 pub mod reports;
 pub mod review_checklist;

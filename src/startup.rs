@@ -53,7 +53,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::compliance::configure)
             .configure(crate::reports::configure)
             .configure(crate::events::configure)
-            .configure(crate::webhooks::configure),
+            .configure(crate::webhooks::configure)
+            .configure(crate::privacy::handlers::configure),
     );
 }
 
@@ -102,6 +103,7 @@ impl Application {
             webhooks: settings.webhooks(),
             metrics: settings.metrics,
             consignee_views: Default::default(),
+            erasure_retain: settings.erasure_retain.clone(),
         });
         let webhook_client = crate::webhooks::worker::client(&state.webhooks)?;
         let server = serve(listener, &settings, state.clone(), auth.clone())

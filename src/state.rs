@@ -35,6 +35,8 @@ pub struct AppState {
     pub webhooks: crate::webhooks::WebhookSettings,
     /// Whether `GET /metrics` answers.
     pub metrics: bool,
+    /// Record types an erasure withholds (`CR_ERASURE_RETAIN`).
+    pub erasure_retain: Vec<crate::privacy::api::RecordType>,
     /// Consignees' derived values, reused by reads while current.
     pub consignee_views: crate::consignees::view_cache::ViewCache,
 }

@@ -465,6 +465,16 @@ diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> events (event_seq));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
+diesel::table! {
+    erasures (id) {
+        id -> Text,
+        reference -> Text,
+        erased_at -> Timestamp,
+        erased_by -> Text,
+        counts -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     consignees,
     audit_events,
@@ -493,5 +503,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     webhooks,
     webhook_deliveries,
-    webhook_attempts
+    webhook_attempts,
+    erasures
 );

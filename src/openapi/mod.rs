@@ -45,6 +45,7 @@ Errors are RFC 9457 `application/problem+json`.",
         (name = "events", description = "The feed of domain events: every change to the register and every scheduled occurrence, in order"),
         (name = "webhooks", description = "Endpoints events are pushed to, signed by the Standard Webhooks scheme, with every delivery attempt"),
         (name = "audit", description = "The hash-chained audit trail"),
+        (name = "privacy", description = "The registry's own personal data: erasing a person on request"),
         (name = "auth", description = "The caller and token revocation"),
         (name = "health", description = "Liveness and readiness probes"),
     )

@@ -33,6 +33,7 @@ mod memoranda_dates;
 mod metrics;
 mod migrations;
 mod openapi;
+mod privacy;
 mod properties;
 mod query_counts;
 mod reports;

@@ -141,6 +141,9 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/webhooks/{id}/rotate-secret", "admin", ""),
     ("GET", "/api/v1/webhooks/{id}/deliveries", "admin", ""),
     ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "admin", ""),
+    ("POST", "/api/v1/privacy/erasures", "admin", r#"{"reference": "DSR-matrix", "email": "matrix@example.jp"}"#),
+    ("GET", "/api/v1/privacy/erasures", "admin", ""),
+    ("GET", "/api/v1/privacy/erasures/{id}", "admin", ""),
 ];
 
 /// A webhook (to a closed port; allowed in tests), with a delivery when the path names one.
@@ -277,6 +280,12 @@ async fn target(app: &TestApp, method: &str, path: &str) -> (String, String) {
     }
     if let Some(url) = webhook_target(app, path).await {
         return (url, String::new());
+    }
+    if path == "/api/v1/privacy/erasures/{id}" {
+        let body = serde_json::json!({"reference": "DSR-matrix-target", "name": "Matrix Person"});
+        let (status, report) = app.post_json("/api/v1/privacy/erasures", "admin", &body).await;
+        assert_eq!(status, 201, "{report}");
+        return (path.replace("{id}", report["erasure"]["id"].as_str().unwrap()), String::new());
     }
     if path == "/api/v1/consignees/{id}/entrustments" && method == "POST" {
         let (consignee, memorandum) = approved_consignee_with_memorandum(app, &format!("Matrix {path}")).await;

@@ -107,6 +107,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         webhook_secret_grace: Duration::from_secs(3600),
         webhook_poll_interval: Duration::from_millis(50),
         webhook_delivery_retention: Duration::from_secs(30 * 86_400),
+        erasure_retain: Vec::new(),
         http: HttpSettings {
             request_head_timeout: Duration::from_secs(5),
             request_body_timeout: Duration::from_secs(60),
