@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::permissions::{permissions_of, Permission, Role};
@@ -109,22 +109,11 @@ pub async fn revoke(
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(revocation))
 }
 
-/// Paging for the revocation list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RevocationQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<uuid::Uuid>,
-}
-
 /// List revocations.
 #[utoipa::path(
     tag = "auth",
     operation_id = "list_revocations",
-    params(RevocationQuery),
+    params(pagination::IdPage),
     responses((status = 200, description = "A page of revocations, oldest first", body = pagination::Page<Revocation>))
 )]
 #[get("/auth/revocations")]
@@ -132,7 +121,7 @@ pub async fn list_revocations(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<RevocationQuery>,
+    query: web::Query<pagination::IdPage>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;

@@ -19,6 +19,17 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: i64 = 200;
 
+/// Paging of a list keyed by id with no filters: page size and the previous page's cursor.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IdPage {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<uuid::Uuid>,
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize)]
 pub struct Page<T> {

@@ -2,8 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::api::{Erasure, ErasureReport, ErasureRequest};
 use super::person::Person;
@@ -57,22 +55,11 @@ pub async fn create(
         .json(report))
 }
 
-/// Paging for the erasure list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ErasureQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<uuid::Uuid>,
-}
-
 /// List erasures.
 #[utoipa::path(
     tag = "privacy",
     operation_id = "list_erasures",
-    params(ErasureQuery),
+    params(pagination::IdPage),
     responses((status = 200, description = "A page of erasures, oldest first", body = pagination::Page<Erasure>))
 )]
 #[get("/privacy/erasures")]
@@ -80,7 +67,7 @@ pub async fn list(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<ErasureQuery>,
+    query: web::Query<pagination::IdPage>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;
