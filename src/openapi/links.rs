@@ -1,6 +1,7 @@
 //! OpenAPI links from each create to the operations on what it created (create → get → update →
 //! delete, and the actions and sub-collections below it), so clients and stateful fuzzers
-//! can follow them: `$response.body#/id` fills the item path's parameter.
+//! can follow them: `$response.body#/id` (or `#/webhook/id` where the created record is
+//! wrapped) fills the item path's parameter.
 
 use serde_json::{Map, Value};
 use utoipa::openapi::extensions::Extensions;
@@ -12,23 +13,24 @@ const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 /// Adds the links to every 201 answer of a create.
 pub fn add(doc: &mut OpenApi) {
     let value = serde_json::to_value(&*doc).expect("the OpenAPI document serializes");
-    for Create { path, method, param, targets } in plan(&value) {
+    for Create { path, method, param, source, targets } in plan(&value) {
         let Some(item) = doc.paths.paths.get_mut(&path) else { continue };
         let operation = if method == "put" { item.put.as_mut() } else { item.post.as_mut() };
         let Some(RefOr::T(answer)) = operation.and_then(|op| op.responses.responses.get_mut("201")) else {
             continue;
         };
         for (operation_id, description) in targets {
-            answer.links.insert(operation_id.clone(), link(&operation_id, &param, description).into());
+            answer.links.insert(operation_id.clone(), link(&operation_id, &param, &source, description).into());
         }
     }
 }
 
-/// A link to `operation_id` filling `param` from the created body. utoipa 5.5's `Link` writes
-/// its own fields in snake case (`operation_id`), so `operationId` goes in as a flattened key.
-fn link(operation_id: &str, param: &str, description: String) -> Link {
+/// A link to `operation_id` filling `param` from the created body at the JSON pointer `source`.
+/// utoipa 5.5's `Link` writes its own fields in snake case (`operation_id`), so `operationId`
+/// goes in as a flattened key.
+fn link(operation_id: &str, param: &str, source: &str, description: String) -> Link {
     let mut link =
-        LinkBuilder::new().parameter(param, format!("$response.body#/{param}")).description(description).build();
+        LinkBuilder::new().parameter(param, format!("$response.body#{source}")).description(description).build();
     link.extensions = Some(Extensions::from_iter([("operationId", operation_id)]));
     link
 }
@@ -37,8 +39,10 @@ fn link(operation_id: &str, param: &str, description: String) -> Link {
 struct Create {
     path: String,
     method: &'static str,
-    /// The item path's parameter, filled from the created body's field of that name.
+    /// The item path's parameter, filled from the created record's field of that name.
     param: String,
+    /// Where that field is in the answer (`/id`, or `/webhook/id` for a wrapped record).
+    source: String,
     /// (operationId, description) of each operation to link.
     targets: Vec<(String, String)>,
 }
@@ -55,13 +59,22 @@ fn plan(doc: &Value) -> Vec<Create> {
             for method in ["post", "put"] {
                 let creates = response_schema(&entry[method], "201");
                 if creates.is_some() && (creates == schema || path == collection) {
+                    let wrapper = creates.filter(|c| Some(*c) != schema).and_then(|c| wrapping(doc, c, schema?));
+                    let source = wrapper.map_or(format!("/{param}"), |field| format!("/{field}/{param}"));
                     let (path, param, targets) = (path.clone(), param.to_owned(), targets.clone());
-                    links.push(Create { path, method, param, targets });
+                    links.push(Create { path, method, param, source, targets });
                 }
             }
         }
     }
     links
+}
+
+/// The property of schema `outer` (a `$ref`) that holds the record `inner` (a `$ref`).
+fn wrapping<'a>(doc: &'a Value, outer: &str, inner: &str) -> Option<&'a str> {
+    let name = outer.rsplit('/').next()?;
+    let properties = doc["components"]["schemas"][name]["properties"].as_object()?;
+    properties.iter().find(|(_, p)| p["$ref"].as_str() == Some(inner)).map(|(field, _)| field.as_str())
 }
 
 /// `/api/v1/things/{id}` → (`/api/v1/things`, `id`).

@@ -185,12 +185,20 @@ fn every_create_links_to_the_operations_on_what_it_created() {
             assert!(ids.iter().any(|id| id == target), "{name} links to an operation that exists");
             assert!(link.get("operation_id").is_none(), "the OpenAPI field name is operationId");
             let (param, source) = link["parameters"].as_object().unwrap().iter().next().unwrap();
-            assert_eq!(source, &format!("$response.body#/{param}"));
+            let source = source.as_str().unwrap();
+            assert!(source.starts_with("$response.body#/") && source.ends_with(&format!("/{param}")), "{source}");
         }
     }
-    let consignee = &doc["paths"]["/api/v1/consignees"]["post"]["responses"]["201"]["links"];
-    for id in ["get_consignee", "update_consignee", "delete_consignee", "create_memorandum", "change_consignee_status"]
-    {
-        assert_eq!(consignee[id]["operationId"], id, "create → {id}");
+    let webhook = &doc["paths"]["/api/v1/webhooks"]["post"]["responses"]["201"]["links"]["get_webhook"];
+    assert_eq!(webhook["parameters"]["id"], "$response.body#/webhook/id", "the created record inside its wrapper");
+    let creates = [("/api/v1/consignees", "post"), ("/api/v1/consignees/by-ref/{external_ref}", "put")];
+    for (path, method) in creates {
+        let links = &doc["paths"][path][method]["responses"]["201"]["links"];
+        for id in
+            ["get_consignee", "update_consignee", "delete_consignee", "create_memorandum", "change_consignee_status"]
+        {
+            assert_eq!(links[id]["operationId"], id, "{method} {path} → {id}");
+            assert_eq!(links[id]["parameters"]["id"], "$response.body#/id");
+        }
     }
 }
