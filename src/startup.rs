@@ -224,7 +224,8 @@ async fn redirect(to: &'static str) -> HttpResponse {
 
 /// Around the routes, outermost first: HEAD and trailing-slash normalization, the request id
 /// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, the
-/// refusal of undocumented query parameters, and Idempotency-Key; requests are counted and timed
+/// refusal of undocumented query parameters, the caller's authorization and the route's body
+/// limit, and Idempotency-Key; requests are counted and timed
 /// per route template for `/metrics`.
 fn with_plumbing<T>(
     app: App<T>,
@@ -249,6 +250,7 @@ where
 {
     let guard = table.clone();
     app.wrap(actix_web::middleware::from_fn(crate::idempotency::handle))
+        .wrap(actix_web::middleware::from_fn(crate::auth::guard::authorize))
         .wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
         .wrap(TracingLogger::<request_id::RootSpan>::new())
         .wrap_fn(|req, srv| {

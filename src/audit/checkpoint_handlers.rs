@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::checkpoint_api::{Checkpoint, CheckpointPage, KeyPage, PublicKey};
 use super::{checkpoint, keyring};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::conditional::{self, IfNoneMatch};
 use crate::http::pagination;
@@ -22,12 +22,12 @@ use crate::validation;
 #[utoipa::path(
     tag = "audit",
     operation_id = "create_audit_checkpoint",
+    security(("bearer" = ["administer"])),
     responses((status = 201, description = "The new checkpoint", body = Checkpoint,
         headers(("Location" = String, description = "URL of the checkpoint"))))
 )]
 #[post("/audit/checkpoints")]
 pub async fn create_checkpoint(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let row = state.checkpointer.checkpoint(&state.db, caller, state.clock.now()).await?;
     let location = format!("{API_PREFIX}/audit/checkpoints/{}", row.id);
     Ok(HttpResponse::Created()
@@ -42,6 +42,7 @@ pub async fn create_checkpoint(caller: Caller, state: web::Data<AppState>) -> Re
 #[utoipa::path(
     tag = "audit",
     operation_id = "get_audit_checkpoint",
+    security(("bearer" = ["read_audit"])),
     params(("id" = Uuid, Path, description = "Checkpoint id"), IfNoneMatch),
     responses(
         (status = 200, description = "The checkpoint", body = Checkpoint, headers(("ETag" = String, description = "Version tag"))),
@@ -51,11 +52,9 @@ pub async fn create_checkpoint(caller: Caller, state: web::Data<AppState>) -> Re
 #[get("/audit/checkpoints/{id}")]
 pub async fn get_checkpoint(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadAudit)?;
     let id = id.into_inner().to_string();
     let row = state.db.run(move |c| checkpoint::get(c, &id)).await?;
     conditional::resource(&req, 1, &Checkpoint::try_from(row)?)
@@ -65,17 +64,16 @@ pub async fn get_checkpoint(
 #[utoipa::path(
     tag = "audit",
     operation_id = "list_audit_checkpoints",
+    security(("bearer" = ["read_audit"])),
     params(CheckpointPage),
     responses((status = 200, description = "A page of checkpoints, oldest first", body = pagination::Page<Checkpoint>))
 )]
 #[get("/audit/checkpoints")]
 pub async fn list_checkpoints(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<CheckpointPage>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadAudit)?;
     let limit = pagination::limit(query.limit)?;
     let after = query.cursor.map(|id| id.to_string());
     let rows = state.db.run(move |c| checkpoint::list(c, after, limit + 1)).await?;
@@ -90,17 +88,16 @@ pub async fn list_checkpoints(
 #[utoipa::path(
     tag = "audit",
     operation_id = "list_audit_public_keys",
+    security(("bearer" = ["read_audit"])),
     params(KeyPage),
     responses((status = 200, description = "A page of public keys", body = pagination::Page<PublicKey>))
 )]
 #[get("/audit/public-keys")]
 pub async fn list_public_keys(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<KeyPage>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadAudit)?;
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;

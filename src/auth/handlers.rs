@@ -32,7 +32,8 @@ pub struct Me {
 }
 
 /// Who am I.
-#[utoipa::path(tag = "auth", operation_id = "get_me", responses((status = 200, description = "The caller", body = Me)))]
+#[utoipa::path(tag = "auth", operation_id = "get_me",
+    security(("bearer" = [])), responses((status = 200, description = "The caller", body = Me)))]
 #[get("/auth/me")]
 pub async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(Me {
@@ -80,6 +81,7 @@ pub struct RevocationRequest {
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_revocation",
+    security(("bearer" = ["administer"])),
     request_body = RevocationRequest,
     responses(
         (status = 201, description = "Revoked", body = Revocation),
@@ -94,7 +96,6 @@ pub async fn revoke(
     auth: web::Data<super::Auth>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: RevocationRequest = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let at = state.clock.now();
@@ -113,17 +114,16 @@ pub async fn revoke(
 #[utoipa::path(
     tag = "auth",
     operation_id = "list_revocations",
+    security(("bearer" = ["administer"])),
     params(pagination::IdPage),
     responses((status = 200, description = "A page of revocations, oldest first", body = pagination::Page<Revocation>))
 )]
 #[get("/auth/revocations")]
 pub async fn list_revocations(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<pagination::IdPage>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;
     let after = query.cursor.map(|id| id.to_string()).unwrap_or_default();
     let rows = state.db.run(move |c| store::list(c, after, limit + 1)).await?;

@@ -1,5 +1,6 @@
 //! Authentication (bearer JWT) and authorization (the permission table).
 
+pub mod guard;
 pub mod handlers;
 pub mod keys;
 pub mod permissions;
@@ -10,7 +11,7 @@ pub mod token;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use crate::error::ApiError;
@@ -74,25 +75,37 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.to_owned())
 }
 
+impl Caller {
+    /// The caller of `req` from its bearer token: signature and claims, revocation, rate limit.
+    pub async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
+        let auth = req.app_data::<web::Data<Auth>>().cloned();
+        let auth = auth.ok_or_else(|| ApiError::internal("authentication is not configured"))?;
+        let (claims, role) = auth.verifier.authenticate(&bearer_token(req)?)?;
+        if auth.revocations.is_revoked(&claims).await? {
+            return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
+        }
+        if let Some(limit) = &auth.rate_limit {
+            limit.admit(req, &claims.sub)?;
+        }
+        let request_id = crate::http::request_id::of(req);
+        Ok(Caller { sub: claims.sub, role, name: claims.name, jti: claims.jti, request_id })
+    }
+}
+
+/// The caller [`guard::authorize`] authenticated (and authorized) for this request; a request the
+/// guard did not see is authenticated here.
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = req.app_data::<web::Data<Auth>>().cloned();
-        let token = bearer_token(req);
-        let request_id = crate::http::request_id::of(req);
+        let known = req.extensions().get::<Caller>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let auth = auth.ok_or_else(|| ApiError::internal("authentication is not configured"))?;
-            let (claims, role) = auth.verifier.authenticate(&token?)?;
-            if auth.revocations.is_revoked(&claims).await? {
-                return Err(ApiError::Unauthorized("the token has been revoked".to_owned()));
+            match known {
+                Some(caller) => Ok(caller),
+                None => Caller::authenticate(&req).await,
             }
-            if let Some(limit) = &auth.rate_limit {
-                limit.admit(&req, &claims.sub)?;
-            }
-            Ok(Caller { sub: claims.sub, role, name: claims.name, jti: claims.jti, request_id })
         })
     }
 }

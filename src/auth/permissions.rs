@@ -71,6 +71,23 @@ impl Permission {
         PERMISSIONS.iter().find(|(p, _)| *p == self).map_or(Role::Admin, |(_, role)| *role)
     }
 
+    /// The permission a scope of the OpenAPI document's bearer scheme names (`edit_register`).
+    pub fn from_scope(scope: &str) -> Option<Self> {
+        PERMISSIONS.iter().map(|(p, _)| *p).find(|p| p.as_str() == scope)
+    }
+
+    /// The name of this permission, as operations name it in the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadRegister => "read_register",
+            Self::EditRegister => "edit_register",
+            Self::DecideConsigneeStatus => "decide_consignee_status",
+            Self::Supervise => "supervise",
+            Self::ReadAudit => "read_audit",
+            Self::Administer => "administer",
+        }
+    }
+
     /// Whether `role` holds this permission.
     pub fn granted_to(self, role: Role) -> bool {
         role >= self.least_role()

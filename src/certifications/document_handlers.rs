@@ -4,7 +4,7 @@ use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
 use crate::documents::endpoint;
@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "certifications",
     operation_id = "upload_certification_document",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Certification id"), UploadQuery, IfMatch),
     request_body(description = "The document's bytes", content(
         (DocumentBytes = "application/pdf"),
@@ -45,7 +46,6 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let (probe, expected_now) = (id.clone(), expected.clone());
@@ -60,6 +60,7 @@ pub async fn upload(
 #[utoipa::path(
     tag = "certifications",
     operation_id = "download_certification_document",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Certification id"), IfNoneMatch),
     responses(
         (status = 200, description = "The document's bytes", content(
@@ -77,11 +78,9 @@ pub async fn upload(
 #[get("/certifications/{id}/document")]
 pub async fn download(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
     endpoint::download(&req, &state, move |c| store::document_of(c, &id)).await
 }

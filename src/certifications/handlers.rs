@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::api::{Certification, CertificationInput, CertificationQuery};
 use super::patch::CertificationPatch;
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::consignees::scope::{self, Scope};
 use crate::error::ApiError;
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
@@ -19,6 +19,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "certifications",
     operation_id = "create_certification",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id")),
     request_body = CertificationInput,
     responses(
@@ -34,7 +35,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = store::checked(body::json::<CertificationInput>(&req, payload, body::JSON).await?)?;
     let (consignee_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (certification, tag) = state
@@ -61,6 +61,7 @@ fn one(
 #[utoipa::path(
     tag = "certifications",
     operation_id = "list_consignee_certifications",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), CertificationQuery),
     responses(
         (status = 200, description = "A page of certifications", body = pagination::Page<Certification>,
@@ -70,12 +71,10 @@ fn one(
 #[get("/consignees/{id}/certifications")]
 pub async fn list_for_consignee(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<CertificationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
@@ -85,6 +84,7 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "certifications",
     operation_id = "list_certifications",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, CertificationQuery),
     responses(
         (status = 200, description = "A page of certifications", body = pagination::Page<Certification>,
@@ -94,12 +94,10 @@ pub async fn list_for_consignee(
 #[get("/certifications")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<CertificationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
     respond_list(&req, &state, Scope::Filter(consignee_id), query.into_inner()).await
 }
@@ -130,6 +128,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "certifications",
     operation_id = "get_certification",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Certification id"), IfNoneMatch),
     responses(
         (status = 200, description = "The certification", body = Certification, headers(("ETag" = String, description = "Version tag"))),
@@ -137,13 +136,7 @@ async fn respond_list(
     )
 )]
 #[get("/certifications/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, today) = (id.into_inner().to_string(), state.today());
     let (certification, tag) = state
         .db
@@ -161,6 +154,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "certifications",
     operation_id = "update_certification",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Certification id"), IfMatch),
     request_body(content(
         (CertificationPatch = "application/merge-patch+json"),
@@ -178,7 +172,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let changes: CertificationPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());

@@ -4,7 +4,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::api::{ClauseTemplate, ClauseTemplateInput, ClauseTemplatePatch, ClauseTemplateQuery};
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
@@ -17,6 +17,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "clause templates",
     operation_id = "list_clause_templates",
+    security(("bearer" = ["read_register"])),
     params(ClauseTemplateQuery),
     responses(
         (status = 200, description = "A page of clause templates", body = pagination::Page<ClauseTemplate>,
@@ -26,11 +27,9 @@ use crate::validation;
 #[get("/clause-templates")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ClauseTemplateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let rows = state.db.run(move |c| store::list(c, &query, limit + 1)).await?;
@@ -45,6 +44,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "clause templates",
     operation_id = "create_clause_template",
+    security(("bearer" = ["administer"])),
     request_body = ClauseTemplateInput,
     responses(
         (status = 201, description = "Created", body = ClauseTemplate,
@@ -59,7 +59,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: ClauseTemplateInput = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let at = state.clock.now();
@@ -71,6 +70,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "clause templates",
     operation_id = "get_clause_template",
+    security(("bearer" = ["read_register"])),
     params(("code" = String, Path, description = "Clause code"), IfNoneMatch),
     responses(
         (status = 200, description = "The clause template", body = ClauseTemplate, headers(("ETag" = String, description = "Version tag"))),
@@ -80,11 +80,9 @@ pub async fn create(
 #[get("/clause-templates/{code}")]
 pub async fn get(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let code = code.into_inner();
     let row = state.db.run(move |c| store::get(c, &code)).await?;
     conditional::resource(&req, row.version, &row.to_api())
@@ -96,6 +94,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "clause templates",
     operation_id = "update_clause_template",
+    security(("bearer" = ["administer"])),
     params(("code" = String, Path, description = "Clause code"), IfMatch),
     request_body(content(
         (ClauseTemplatePatch = "application/merge-patch+json"),
@@ -113,7 +112,6 @@ pub async fn update(
     code: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let patch: ClauseTemplatePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     validation::check(&patch)?;
     let expected = conditional::expected_version(&req)?;

@@ -5,7 +5,6 @@ use uuid::Uuid;
 
 use super::api::{Compliance, ComplianceQuery};
 use super::evaluate;
-use crate::auth::{Caller, Permission};
 use crate::error::ApiError;
 use crate::http::conditional::{self, IfNoneMatch, Tag};
 use crate::state::AppState;
@@ -18,6 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "compliance",
     operation_id = "get_consignee_compliance",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), ComplianceQuery, IfNoneMatch),
     responses(
         (status = 422, description = "`on` is after today", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -28,12 +28,10 @@ use crate::state::AppState;
 #[get("/consignees/{id}/compliance")]
 pub async fn get(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<ComplianceQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     crate::validation::check(&*query)?;
     let (id, at, ctx) = (id.into_inner(), state.clock.now(), state.supervision().compliance());
     match query.on {

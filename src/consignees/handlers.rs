@@ -8,7 +8,7 @@ use super::import::{self as csv_import, CsvBytes, ImportQuery, ImportResult};
 use super::patch::ConsigneePatch;
 use super::view_cache::ViewCache;
 use super::{store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::csv::FormatQuery;
@@ -27,6 +27,7 @@ pub fn location(id: &str) -> String {
 #[utoipa::path(
     tag = "consignees",
     operation_id = "create_consignee",
+    security(("bearer" = ["edit_register"])),
     request_body = ConsigneeInput,
     responses(
         (status = 201, description = "Created", body = Consignee,
@@ -42,7 +43,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = body::json::<ConsigneeInput>(&req, payload, body::JSON).await?.normalized();
     validation::check(&input)?;
     let (at, ctx) = (state.clock.now(), state.supervision().compliance());
@@ -64,6 +64,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "list_consignees",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeQuery, FormatQuery),
     responses(
         (status = 200, description = "A page of consignees, or all of them as CSV", content(
@@ -76,12 +77,10 @@ pub async fn create(
 #[get("/consignees")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ConsigneeQuery>,
     format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
@@ -108,6 +107,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "import_consignees",
+    security(("bearer" = ["edit_register"])),
     params(ImportQuery),
     request_body(description = "The CSV", content((CsvBytes = "text/csv"))),
     responses(
@@ -125,7 +125,6 @@ pub async fn import(
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     body::check_content_type(&req, &["text/csv"])?;
     let charset =
         req.headers().get(actix_web::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| {
@@ -189,6 +188,7 @@ pub fn page_of(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "get_consignee",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), IfNoneMatch),
     responses(
         (status = 200, description = "The consignee", body = Consignee, headers(("ETag" = String, description = "Version tag"))),
@@ -196,13 +196,7 @@ pub fn page_of(
     )
 )]
 #[get("/consignees/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, ctx) = (id.into_inner().to_string(), state.supervision().compliance());
     let cache = state.consignee_views.clone();
     let (consignee, tag) = state
@@ -222,6 +216,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "update_consignee",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     request_body(content(
@@ -242,7 +237,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let patch: ConsigneePatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
@@ -270,6 +264,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "change_consignee_status",
+    security(("bearer" = ["decide_consignee_status"])),
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     request_body = StatusChange,
@@ -287,7 +282,6 @@ pub async fn change_status(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::DecideConsigneeStatus)?;
     let change: StatusChange = body::json(&req, payload, body::JSON).await?;
     validation::check(&change)?;
     let expected = conditional::expected_version(&req)?;
@@ -312,6 +306,7 @@ pub async fn change_status(
 #[utoipa::path(
     tag = "consignees",
     operation_id = "delete_consignee",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"),
         IfMatch),
     responses(
@@ -326,7 +321,6 @@ pub async fn remove(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     state.db.write(move |c| store::delete(c, &caller, at, &id, expected)).await?;

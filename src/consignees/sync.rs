@@ -5,7 +5,7 @@ use actix_web::{put, web, HttpRequest, HttpResponse};
 use super::api::{Consignee, ConsigneeInput};
 use super::handlers::location;
 use super::{store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::body;
 use crate::http::conditional::{self, IfMatch};
@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "consignees",
     operation_id = "sync_consignee",
+    security(("bearer" = ["edit_register"])),
     params(("external_ref" = String, Path, description = "The contract system's identifier", min_length = 1, max_length = 200), IfMatch),
     request_body = ConsigneeInput,
     responses(
@@ -38,7 +39,6 @@ pub async fn sync(
     reference: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = body::json::<ConsigneeInput>(&req, payload, body::JSON).await?;
     let expected = conditional::expected_version(&req)?;
     let (reference, at, supervision) = (reference.into_inner(), state.clock.now(), state.supervision());

@@ -4,7 +4,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::api::{DataCategory, DataCategoryInput, DataCategoryPatch, DataCategoryQuery};
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
@@ -17,6 +17,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "data categories",
     operation_id = "list_data_categories",
+    security(("bearer" = ["read_register"])),
     params(DataCategoryQuery),
     responses(
         (status = 200, description = "A page of data categories", body = pagination::Page<DataCategory>,
@@ -26,11 +27,9 @@ use crate::validation;
 #[get("/data-categories")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<DataCategoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let rows = state.db.run(move |c| store::list(c, &query, limit + 1)).await?;
@@ -42,6 +41,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "data categories",
     operation_id = "create_data_category",
+    security(("bearer" = ["administer"])),
     request_body = DataCategoryInput,
     responses(
         (status = 201, description = "Created", body = DataCategory,
@@ -56,7 +56,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: DataCategoryInput = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let at = state.clock.now();
@@ -68,6 +67,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "data categories",
     operation_id = "get_data_category",
+    security(("bearer" = ["read_register"])),
     params(("code" = String, Path, description = "Category code"), IfNoneMatch),
     responses(
         (status = 200, description = "The data category", body = DataCategory, headers(("ETag" = String, description = "Version tag"))),
@@ -77,11 +77,9 @@ pub async fn create(
 #[get("/data-categories/{code}")]
 pub async fn get(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let code = code.into_inner();
     let row = state.db.run(move |c| store::get(c, &code)).await?;
     conditional::resource(&req, row.version, &row.to_api())
@@ -93,6 +91,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "data categories",
     operation_id = "update_data_category",
+    security(("bearer" = ["administer"])),
     params(("code" = String, Path, description = "Category code"), IfMatch),
     request_body(content(
         (DataCategoryPatch = "application/merge-patch+json"),
@@ -110,7 +109,6 @@ pub async fn update(
     code: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let patch: DataCategoryPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     validation::check(&patch)?;
     let expected = conditional::expected_version(&req)?;

@@ -4,7 +4,7 @@ use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
 use crate::documents::endpoint;
@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "upload_entrustment_deletion_certificate",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), UploadQuery),
     request_body(description = "The certificate's bytes", content(
         (DocumentBytes = "application/pdf"),
@@ -46,7 +47,6 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let probe = id.clone();
     let admit = move |c: &mut DbConnection| store::check_certificate_allowed(&store::get(c, &probe)?.0, today);
@@ -60,6 +60,7 @@ pub async fn upload(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "download_entrustment_deletion_certificate",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), conditional::IfNoneMatch),
     responses(
         (status = 200, description = "The certificate's bytes", content(
@@ -77,11 +78,9 @@ pub async fn upload(
 #[get("/entrustments/{id}/deletion-certificate")]
 pub async fn download(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
     endpoint::download(&req, &state, move |c| store::certificate_of(c, &id)).await
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::api::{DeletionConfirmation, Entrustment, EntrustmentEnd, EntrustmentInput, EntrustmentQuery};
 use super::patch::EntrustmentPatch;
 use super::{rules, store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
@@ -23,6 +23,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "create_entrustment",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id")),
     request_body = EntrustmentInput,
     responses(
@@ -39,7 +40,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = rules::normalized(body::json::<EntrustmentInput>(&req, payload, body::JSON).await?);
     rules::check_fields(&input)?;
     let (consignee_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
@@ -57,6 +57,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "list_consignee_entrustments",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), EntrustmentQuery),
     responses(
         (status = 200, description = "A page of entrustments", body = pagination::Page<Entrustment>,
@@ -66,12 +67,10 @@ pub async fn create(
 #[get("/consignees/{id}/entrustments")]
 pub async fn list_for_consignee(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<EntrustmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
@@ -81,6 +80,7 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "list_entrustments",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, EntrustmentQuery, FormatQuery),
     responses(
         (status = 200, description = "A page of entrustments, or all of them as CSV", content(
@@ -92,13 +92,11 @@ pub async fn list_for_consignee(
 #[get("/entrustments")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<EntrustmentQuery>,
     format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
     if csv::wanted(&req, format.format) {
         let query = query.into_inner();
@@ -145,6 +143,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "get_entrustment",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), IfNoneMatch),
     responses(
         (status = 200, description = "The entrustment", body = Entrustment, headers(("ETag" = String, description = "Version tag"))),
@@ -152,13 +151,7 @@ async fn respond_list(
     )
 )]
 #[get("/entrustments/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, today) = (id.into_inner().to_string(), state.today());
     let (entrustment, tag) = state
         .db
@@ -177,6 +170,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "update_entrustment",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), IfMatch),
     request_body(content(
         (EntrustmentPatch = "application/merge-patch+json"),
@@ -195,7 +189,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let changes: EntrustmentPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
@@ -213,6 +206,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "end_entrustment",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), IfMatch),
     request_body = EntrustmentEnd,
     responses(
@@ -228,7 +222,6 @@ pub async fn end(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let ending: EntrustmentEnd = body::json(&req, payload, body::JSON).await?;
     validation::check(&ending)?;
     let expected = conditional::expected_version(&req)?;
@@ -249,6 +242,7 @@ pub async fn end(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "confirm_entrustment_deletion",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), IfMatch),
     request_body = DeletionConfirmation,
     responses(
@@ -264,7 +258,6 @@ pub async fn confirm_deletion(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let confirmation: DeletionConfirmation = body::json(&req, payload, body::JSON).await?;
     validation::check(&confirmation)?;
     let expected = conditional::expected_version(&req)?;

@@ -12,7 +12,6 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{holding, store};
-use crate::auth::{Caller, Permission};
 use crate::consignees::api::ConsigneeStatus;
 use crate::data_categories::store as categories;
 use crate::db::schema::{consignees as c, entrustment_categories as ec, entrustments as e, memoranda as m};
@@ -132,6 +131,7 @@ pub struct Holder {
 #[utoipa::path(
     tag = "data categories",
     operation_id = "list_category_holders",
+    security(("bearer" = ["read_register"])),
     params(("code" = String, Path, description = "Category code"), HoldersQuery),
     responses(
         (status = 200, description = "A page of holders, by entrustment", body = pagination::Page<Holder>,
@@ -141,12 +141,10 @@ pub struct Holder {
 #[get("/data-categories/{code}/holders")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
     query: web::Query<HoldersQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let (code, query, today) = (code.into_inner(), query.into_inner(), state.today());
     let limit = pagination::limit(query.limit)?;
     let holders = state.db.run(move |c| holders(c, &code, &query, today, limit + 1)).await?;

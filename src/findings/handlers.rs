@@ -9,7 +9,7 @@ use super::model::FindingRow;
 use super::patch::FindingPatch;
 use super::rules;
 use super::store::{self, Within};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
@@ -29,6 +29,7 @@ fn present(row: FindingRow, today: NaiveDate) -> Result<(Finding, Tag), ApiError
 #[utoipa::path(
     tag = "findings",
     operation_id = "create_finding",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Review id")),
     request_body = FindingInput,
     responses(
@@ -45,7 +46,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let input = rules::normalized(body::json::<FindingInput>(&req, payload, body::JSON).await?);
     let (review_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (finding, tag) =
@@ -57,6 +57,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "findings",
     operation_id = "list_review_findings",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Review id"), FindingQuery),
     responses(
         (status = 200, description = "A page of findings", body = pagination::Page<Finding>,
@@ -66,12 +67,10 @@ pub async fn create(
 #[get("/reviews/{id}/findings")]
 pub async fn list_for_review(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<FindingQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let review_id = id.into_inner().to_string();
     let probe = review_id.clone();
     state.db.run(move |c| crate::reviews::store::get(c, &probe)).await?;
@@ -85,6 +84,7 @@ pub async fn list_for_review(
 #[utoipa::path(
     tag = "findings",
     operation_id = "list_findings",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, FindingQuery),
     responses(
         (status = 200, description = "A page of findings", body = pagination::Page<Finding>,
@@ -94,12 +94,10 @@ pub async fn list_for_review(
 #[get("/findings")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<FindingQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let within = Within { consignee_id: filter.into_inner().consignee_id.map(|id| id.to_string()), review_id: None };
     respond_list(&req, &state, within, query.into_inner()).await
 }
@@ -130,6 +128,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "findings",
     operation_id = "get_finding",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Finding id"), IfNoneMatch),
     responses(
         (status = 200, description = "The finding", body = Finding, headers(("ETag" = String, description = "Version tag"))),
@@ -137,13 +136,7 @@ async fn respond_list(
     )
 )]
 #[get("/findings/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, today) = (id.into_inner().to_string(), state.today());
     let (finding, tag) = state.db.run(move |c| present(store::get(c, &id)?, today)).await?;
     conditional::resource(&req, tag, &finding)
@@ -156,6 +149,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "findings",
     operation_id = "update_finding",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Finding id"), IfMatch),
     request_body(content(
         (FindingPatch = "application/merge-patch+json"),
@@ -175,7 +169,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let changes: FindingPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());

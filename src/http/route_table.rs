@@ -1,5 +1,6 @@
-//! What the OpenAPI document says about each route (paths, methods, query parameters), for the
-//! plumbing that actix cannot do alone: 405 with `Allow`, HEAD, trailing slashes, unknown query parameters.
+//! What the OpenAPI document says about each route (paths, methods, query parameters, who may
+//! call it, what body it takes), for the plumbing that actix cannot do alone: 405 with `Allow`,
+//! HEAD, trailing slashes, unknown query parameters, and authorization ahead of the body.
 
 use std::collections::HashMap;
 
@@ -7,12 +8,45 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
+/// Who may call an operation, as its `security` requirement in the document says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed (probes, metrics).
+    Public,
+    /// Any valid token (`bearer: []`).
+    Authenticated,
+    /// A token whose role holds the permission named by the bearer scheme's scope.
+    Scope(String),
+}
+
+/// The kind of request body an operation takes, which decides its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON (`CR_BODY_LIMIT`).
+    Json,
+    /// A CSV import (`CR_IMPORT_LIMIT`).
+    Csv,
+    /// An uploaded document (`CR_DOCUMENT_LIMIT`).
+    Document,
+}
+
+/// One documented operation: its query parameters, access and body.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Documented query parameter names.
+    query: Vec<String>,
+    /// Who may call it.
+    pub access: Access,
+    /// The body it takes, if any.
+    pub body: Option<BodyKind>,
+}
+
 /// One documented path template.
 #[derive(Debug, Clone)]
 struct Route {
     segments: Vec<String>,
-    /// Method → documented query parameter names.
-    methods: HashMap<String, Vec<String>>,
+    /// Method → the operation.
+    methods: HashMap<String, Operation>,
 }
 
 /// The paths, methods and query parameters the API serves, read from its OpenAPI document.
@@ -29,6 +63,32 @@ fn query_names(operation: &Value) -> Vec<String> {
     params.filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str().map(str::to_owned)).collect()
 }
 
+/// The access an operation's first security requirement grants: none is public, an empty bearer
+/// scope any token, a scope the permission it names.
+fn access_of(operation: &Value) -> Access {
+    let Some(scopes) = operation["security"][0]["bearer"].as_array() else { return Access::Public };
+    match scopes.first().and_then(Value::as_str) {
+        None => Access::Authenticated,
+        Some(scope) => Access::Scope(scope.to_owned()),
+    }
+}
+
+/// The body an operation takes, by the media types it accepts.
+fn body_of(operation: &Value) -> Option<BodyKind> {
+    let content = operation["requestBody"]["content"].as_object()?;
+    Some(if content.keys().any(|t| t.ends_with("json")) {
+        BodyKind::Json
+    } else if content.contains_key("text/csv") {
+        BodyKind::Csv
+    } else {
+        BodyKind::Document
+    })
+}
+
+fn operation_of(operation: &Value) -> Operation {
+    Operation { query: query_names(operation), access: access_of(operation), body: body_of(operation) }
+}
+
 impl RouteTable {
     /// Every path template of `doc` with its methods and query parameters.
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
@@ -42,7 +102,7 @@ impl RouteTable {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(m, op)| (m.to_ascii_uppercase(), query_names(op)))
+                    .map(|(m, op)| (m.to_ascii_uppercase(), operation_of(op)))
                     .filter(|(m, _)| METHODS.contains(&m.as_str()))
                     .collect();
                 Route { segments: segments(path), methods }
@@ -73,7 +133,13 @@ impl RouteTable {
         if !(route.methods.contains_key(method) || (method == "HEAD" && get) || method == "OPTIONS") {
             return Err(ApiError::MethodNotAllowed(allowed_on(route)));
         }
-        route.methods.get(method).map_or(Ok(()), |documented| check_names(documented, query))
+        route.methods.get(method).map_or(Ok(()), |documented| check_names(&documented.query, query))
+    }
+
+    /// The documented operation serving `method` on `path` (GET's for HEAD).
+    pub fn operation(&self, method: &str, path: &str) -> Option<&Operation> {
+        let method = if method == "HEAD" { "GET" } else { method };
+        self.find(path)?.methods.get(method)
     }
 
     /// Methods allowed on `path` (HEAD wherever GET is), if some template matches it.

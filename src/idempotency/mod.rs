@@ -14,6 +14,7 @@ use actix_web::{web, HttpMessage, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use self::store::{Claim, StoredResponse};
+use crate::auth::guard::RouteBodyLimit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -81,12 +82,13 @@ pub async fn handle(
         Some(Err(e)) => return Ok(req.error_response(e)),
         Some(Ok(key)) => key,
     };
-    let (Ok(caller), Some(state)) = (req.extract::<Caller>().await, req.app_data::<web::Data<AppState>>().cloned())
-    else {
-        // No caller: the handler answers 401 (and keeps nothing).
+    // The guard has authenticated and authorized the caller and knows the route's body limit;
+    // a request it refused never gets here, so a refused request claims no key.
+    let authorized = (req.extensions().get::<Caller>().cloned(), req.extensions().get::<RouteBodyLimit>().copied());
+    let (Some(caller), Some(state)) = (authorized.0, req.app_data::<web::Data<AppState>>().cloned()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let limit = state.document_limit.max(state.import_limit).max(state.body_limit);
+    let limit = authorized.1.map_or(state.body_limit, |l| l.0);
     let payload = req.take_payload();
     let body = match crate::http::body::read_at_most(req.request(), payload, limit).await {
         Ok(body) => body,

@@ -8,7 +8,7 @@ use super::model::Judging;
 use super::patch::IncidentPatch;
 use super::ppc::{self, PpcReport};
 use super::{rules, store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::compliance::scan;
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
@@ -26,6 +26,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "incidents",
     operation_id = "create_incident",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), RecordOptions),
     request_body = IncidentInput,
     responses(
@@ -43,7 +44,6 @@ pub async fn create(
     options: web::Query<RecordOptions>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = rules::normalized(body::json::<IncidentInput>(&req, payload, body::JSON).await?);
     let schedule_review = options.schedule_review.unwrap_or(true);
     let (consignee_id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
@@ -61,6 +61,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "list_consignee_incidents",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), IncidentQuery),
     responses(
         (status = 200, description = "A page of incidents", body = pagination::Page<Incident>,
@@ -70,12 +71,10 @@ pub async fn create(
 #[get("/consignees/{id}/incidents")]
 pub async fn list_for_consignee(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
@@ -86,6 +85,7 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "list_incidents",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, IncidentQuery),
     responses(
         (status = 200, description = "A page of incidents", body = pagination::Page<Incident>,
@@ -95,12 +95,10 @@ pub async fn list_for_consignee(
 #[get("/incidents")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let scope = Scope::Filter(filter.into_inner().consignee_id.map(|id| id.to_string()));
     respond_list(&req, &state, scope, query.into_inner()).await
 }
@@ -151,6 +149,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "get_incident",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Incident id"), IfNoneMatch),
     responses(
         (status = 200, description = "The incident", body = Incident, headers(("ETag" = String, description = "Version tag"))),
@@ -158,13 +157,7 @@ async fn respond_list(
     )
 )]
 #[get("/incidents/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, supervision) = (id.into_inner().to_string(), state.supervision());
     let (incident, tag) = state
         .db
@@ -184,6 +177,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "update_incident",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Incident id"), IfMatch),
     request_body(content(
         (IncidentPatch = "application/merge-patch+json"),
@@ -203,7 +197,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let changes: IncidentPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, supervision) = (id.into_inner().to_string(), state.clock.now(), state.supervision());
@@ -225,6 +218,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "close_incident",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Incident id"), IfMatch),
     request_body = super::api::IncidentClosure,
     responses(
@@ -241,7 +235,6 @@ pub async fn close(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     // Closing twice is 409 whatever the body: its media type and JSON are judged after that.
     let media = body::check_content_type(&req, body::JSON);
     let raw = body::read_limited(&req, payload).await?;
@@ -265,6 +258,7 @@ pub async fn close(
 #[utoipa::path(
     tag = "incidents",
     operation_id = "get_incident_ppc_report",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Incident id"), IfNoneMatch),
     responses(
         (status = 200, description = "The report", body = PpcReport, headers(("ETag" = String, description = "Digest of the report"))),
@@ -274,11 +268,9 @@ pub async fn close(
 #[get("/incidents/{id}/ppc-report")]
 pub async fn ppc_report(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let (id, supervision) = (id.into_inner().to_string(), state.supervision());
     let report = state
         .db

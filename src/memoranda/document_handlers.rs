@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::api::MemorandumStatus;
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
 use crate::documents::endpoint;
@@ -23,6 +23,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "upload_memorandum_document",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), UploadQuery, IfMatch),
     request_body(description = "The document's bytes", content(
         (DocumentBytes = "application/pdf"),
@@ -48,7 +49,6 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let (probe, expected_now) = (id.clone(), expected.clone());
@@ -73,6 +73,7 @@ pub async fn upload(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "download_memorandum_document",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), IfNoneMatch),
     responses(
         (status = 200, description = "The document's bytes", content(
@@ -90,11 +91,9 @@ pub async fn upload(
 #[get("/memoranda/{id}/document")]
 pub async fn download(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let id = id.into_inner().to_string();
     endpoint::download(&req, &state, move |c| store::document_of(c, &id)).await
 }

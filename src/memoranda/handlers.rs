@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::api::{ConsigneeFilter, Memorandum, MemorandumInput, MemorandumQuery, Termination};
 use super::patch::MemorandumPatch;
 use super::{rules, store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
@@ -26,6 +26,7 @@ pub fn location(id: &str) -> String {
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "create_memorandum",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id")),
     request_body = MemorandumInput,
     responses(
@@ -42,7 +43,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = rules::normalized(body::json::<MemorandumInput>(&req, payload, body::JSON).await?);
     rules::check_fields(&input)?;
     let (consignee_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
@@ -60,6 +60,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "list_consignee_memoranda",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), MemorandumQuery),
     responses(
         (status = 200, description = "A page of memoranda", body = pagination::Page<Memorandum>,
@@ -69,12 +70,10 @@ pub async fn create(
 #[get("/consignees/{id}/memoranda")]
 pub async fn list_for_consignee(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<MemorandumQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
@@ -84,6 +83,7 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "list_memoranda",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, MemorandumQuery, FormatQuery),
     responses(
         (status = 200, description = "A page of memoranda, or all of them as CSV", content(
@@ -95,13 +95,11 @@ pub async fn list_for_consignee(
 #[get("/memoranda")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<MemorandumQuery>,
     format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
     if csv::wanted(&req, format.format) {
         let query = query.into_inner();
@@ -146,6 +144,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "get_memorandum",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), IfNoneMatch),
     responses(
         (status = 200, description = "The memorandum", body = Memorandum, headers(("ETag" = String, description = "Version tag"))),
@@ -153,13 +152,7 @@ async fn respond_list(
     )
 )]
 #[get("/memoranda/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, today) = (id.into_inner().to_string(), state.today());
     let (memorandum, tag) = state
         .db
@@ -178,6 +171,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "update_memorandum",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), IfMatch),
     request_body(content(
         (MemorandumPatch = "application/merge-patch+json"),
@@ -196,7 +190,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let patch: MemorandumPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
@@ -218,6 +211,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "sign_memorandum",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), IfMatch),
     responses(
         (status = 200, description = "The signed memorandum", body = Memorandum, headers(("ETag" = String, description = "Version tag"))),
@@ -232,7 +226,6 @@ pub async fn sign(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let (memorandum, tag) = state
@@ -251,6 +244,7 @@ pub async fn sign(
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "terminate_memorandum",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Memorandum id"), IfMatch),
     request_body = Termination,
     responses(
@@ -266,7 +260,6 @@ pub async fn terminate(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let termination: Termination = body::json(&req, payload, body::JSON).await?;
     validation::check(&termination)?;
     let expected = conditional::expected_version(&req)?;

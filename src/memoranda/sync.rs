@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::api::{Memorandum, MemorandumInput};
 use super::handlers::location;
 use super::{store, view};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::body;
 use crate::http::conditional::{self, IfMatch};
@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "memoranda",
     operation_id = "sync_memorandum",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"),
         ("external_ref" = String, Path, description = "The contract system's identifier", min_length = 1, max_length = 200), IfMatch),
     request_body = MemorandumInput,
@@ -40,7 +41,6 @@ pub async fn sync(
     path: web::Path<(Uuid, String)>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = body::json::<MemorandumInput>(&req, payload, body::JSON).await?;
     let expected = conditional::expected_version(&req)?;
     let ((consignee_id, reference), at, today) = (path.into_inner(), state.clock.now(), state.today());

@@ -2,7 +2,7 @@
 
 use actix_web::App;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -60,9 +60,29 @@ impl Modify for SharedResponses {
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(scopes_described()))
+                    .build(),
+            ),
         );
     }
+}
+
+/// What the bearer scheme's scopes mean: each operation names the permission it needs, and each
+/// permission is held by its least role and every role above it.
+fn scopes_described() -> String {
+    let held = crate::auth::permissions::PERMISSIONS
+        .iter()
+        .map(|(permission, role)| format!("`{}`: {} or above", permission.as_str(), role.as_str()));
+    format!(
+        "A JWT whose role is one of viewer < procurement < privacy_officer < admin. Each operation names the \
+permission it needs as its scope ({}); an operation without a scope needs only a valid token. The role is \
+checked before the request's body is read.",
+        held.collect::<Vec<_>>().join("; ")
+    )
 }
 
 fn problem(description: &str) -> RefOr<Response> {
@@ -94,7 +114,9 @@ fn decorate(path: &str, op: &mut Operation, has_body: bool) {
     let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
     let has_if_match = params.iter().any(|p| p.name == "If-Match");
     if path.starts_with(API_PREFIX) {
-        op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        // Every operation names who may call it (the guard reads it): a forgotten one is a build
+        // mistake, never an open door.
+        assert!(op.security.is_some(), "{path}: operation {:?} declares no security requirement", op.operation_id);
         add(op, "400", "Malformed request (query string, cursor, JSON, or JSON nested over 32 levels)");
         add(op, "401", "Missing, invalid, expired or revoked bearer token");
         add(op, "403", "The token's role may not do this");

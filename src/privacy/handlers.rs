@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use super::api::{Erasure, ErasureReport, ErasureRequest};
 use super::person::Person;
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::{body, pagination};
 use crate::state::AppState;
@@ -25,6 +25,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "privacy",
     operation_id = "create_erasure",
+    security(("bearer" = ["administer"])),
     request_body = ErasureRequest,
     responses(
         (status = 201, description = "Erased: what changed and what was withheld", body = ErasureReport,
@@ -39,7 +40,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: ErasureRequest = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let person = Person::new(input.email.as_deref(), input.name.as_deref());
@@ -59,17 +59,16 @@ pub async fn create(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "list_erasures",
+    security(("bearer" = ["administer"])),
     params(pagination::IdPage),
     responses((status = 200, description = "A page of erasures, oldest first", body = pagination::Page<Erasure>))
 )]
 #[get("/privacy/erasures")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<pagination::IdPage>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let limit = pagination::limit(query.limit)?;
     let after = query.cursor.map(|id| id.to_string()).unwrap_or_default();
     let rows = state.db.run(move |c| store::list(c, after, limit + 1)).await?;
@@ -81,16 +80,12 @@ pub async fn list(
 #[utoipa::path(
     tag = "privacy",
     operation_id = "get_erasure",
+    security(("bearer" = ["administer"])),
     params(("id" = uuid::Uuid, Path, description = "Erasure id")),
     responses((status = 200, description = "The erasure: reference and counts", body = Erasure))
 )]
 #[get("/privacy/erasures/{id}")]
-pub async fn get(
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
+pub async fn get(state: web::Data<AppState>, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let erasure = state.db.run(move |c| store::get(c, &id)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(erasure))

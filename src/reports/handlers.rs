@@ -6,7 +6,6 @@ use super::api::{
     ComplianceCounts, ComplianceReportQuery, ComplianceStanding, LedgerEntry, Summary, Trend, TrendDay, TrendQuery,
 };
 use super::compliance;
-use crate::auth::{Caller, Permission};
 use crate::compliance::scan::{self, Filter};
 use crate::entrustments::api::EntrustmentQuery;
 use crate::error::{ApiError, Problem};
@@ -23,6 +22,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_compliance_standings",
+    security(("bearer" = ["read_register"])),
     params(ComplianceReportQuery),
     responses(
         (status = 200, description = "A page of the report, or all of it as CSV", content(
@@ -35,11 +35,9 @@ use crate::validation;
 #[get("/reports/compliance")]
 pub async fn compliance_report(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ComplianceReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     validation::check(&query)?;
     let limit = pagination::limit(query.limit)?;
@@ -62,11 +60,11 @@ pub async fn compliance_report(
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_summary_report",
+    security(("bearer" = ["read_register"])),
     responses((status = 200, description = "The summary", body = Summary)),
 )]
 #[get("/reports/summary")]
-pub async fn summary_report(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn summary_report(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let ctx = state.supervision().compliance();
     let cache = state.consignee_views.clone();
     let summary = state.db.run(move |c| super::summary::summary(c, &ctx, &cache)).await?;
@@ -80,6 +78,7 @@ pub async fn summary_report(caller: Caller, state: web::Data<AppState>) -> Resul
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_compliance_trend",
+    security(("bearer" = ["read_register"])),
     params(TrendQuery),
     responses(
         (status = 200, description = "The trend", body = Trend),
@@ -88,11 +87,9 @@ pub async fn summary_report(caller: Caller, state: web::Data<AppState>) -> Resul
 )]
 #[get("/reports/compliance/trend")]
 pub async fn compliance_trend(
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<TrendQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     validation::check(&*query)?;
     let to = query.to.unwrap_or_else(|| state.today());
     let from = query.from.unwrap_or_else(|| to - chrono::Days::new(30));
@@ -124,6 +121,7 @@ pub async fn compliance_trend(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_ledger_entries",
+    security(("bearer" = ["read_register"])),
     params(crate::memoranda::api::ConsigneeFilter, EntrustmentQuery, FormatQuery),
     responses(
         (status = 200, description = "A page of the ledger, or all of it as CSV", content(
@@ -135,13 +133,11 @@ pub async fn compliance_trend(
 #[get("/reports/ledger")]
 pub async fn ledger(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<crate::memoranda::api::ConsigneeFilter>,
     query: web::Query<EntrustmentQuery>,
     format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     validation::check(&query)?;
     let (consignee_id, today) = (filter.into_inner().consignee_id.map(|id| id.to_string()), state.today());

@@ -4,7 +4,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::api::{ChecklistItem, ChecklistItemInput, ChecklistItemPatch, ChecklistItemQuery};
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
@@ -17,6 +17,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_review_checklist_items",
+    security(("bearer" = ["read_register"])),
     params(ChecklistItemQuery),
     responses(
         (status = 200, description = "A page of checklist items", body = pagination::Page<ChecklistItem>,
@@ -26,11 +27,9 @@ use crate::validation;
 #[get("/review-checklist-items")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<ChecklistItemQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let rows = state.db.run(move |c| store::list(c, &query, limit + 1)).await?;
@@ -44,6 +43,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "create_review_checklist_item",
+    security(("bearer" = ["administer"])),
     request_body = ChecklistItemInput,
     responses(
         (status = 201, description = "Created", body = ChecklistItem,
@@ -58,7 +58,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: ChecklistItemInput = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let at = state.clock.now();
@@ -70,6 +69,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "get_review_checklist_item",
+    security(("bearer" = ["read_register"])),
     params(("code" = String, Path, description = "Item code"), IfNoneMatch),
     responses(
         (status = 200, description = "The checklist item", body = ChecklistItem, headers(("ETag" = String, description = "Version tag"))),
@@ -79,11 +79,9 @@ pub async fn create(
 #[get("/review-checklist-items/{code}")]
 pub async fn get(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let code = code.into_inner();
     let row = state.db.run(move |c| store::get(c, &code)).await?;
     conditional::resource(&req, row.version, &row.to_api()?)
@@ -96,6 +94,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "update_review_checklist_item",
+    security(("bearer" = ["administer"])),
     params(("code" = String, Path, description = "Item code"), IfMatch),
     request_body(content(
         (ChecklistItemPatch = "application/merge-patch+json"),
@@ -114,7 +113,6 @@ pub async fn update(
     code: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let patch: ChecklistItemPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     validation::check(&patch)?;
     let expected = conditional::expected_version(&req)?;

@@ -4,7 +4,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::documents::api::{Document, DocumentBytes, UploadQuery};
 use crate::documents::endpoint;
@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "reviews",
     operation_id = "upload_review_document",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Review id"), UploadQuery, IfMatch),
     request_body(description = "The document's bytes", content(
         (DocumentBytes = "application/pdf"),
@@ -46,7 +47,6 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     let (probe, expected_now) = (id.clone(), expected.clone());
@@ -60,6 +60,7 @@ pub async fn upload(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "download_review_document",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Review id"),
         ("sha256" = String, Path, description = "The document's sha256 (hex)", pattern = "^[0-9a-f]{64}$"), IfNoneMatch),
     responses(
@@ -78,11 +79,9 @@ pub async fn upload(
 #[get("/reviews/{id}/documents/{sha256}")]
 pub async fn download(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let (id, sha256) = path.into_inner();
     let id = id.to_string();
     endpoint::download(&req, &state, move |c| store::document_of(c, &id, &sha256)).await

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::api::{DueQuery, DueReview, Review, ReviewCompletion, ReviewInput, ReviewQuery};
 use super::patch::ReviewPatch;
 use super::{due as due_list, rules, store};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::consignees::scope::{self, Scope};
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
@@ -27,6 +27,7 @@ fn location(id: Uuid) -> String {
 #[utoipa::path(
     tag = "reviews",
     operation_id = "create_review",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Consignee id")),
     request_body = ReviewInput,
     responses(
@@ -43,7 +44,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let input = rules::normalized(body::json::<ReviewInput>(&req, payload, body::JSON).await?);
     let (consignee_id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
     let review = state
@@ -60,6 +60,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_consignee_reviews",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Consignee id"), ReviewQuery),
     responses(
         (status = 200, description = "A page of reviews", body = pagination::Page<Review>,
@@ -69,12 +70,10 @@ pub async fn create(
 #[get("/consignees/{id}/reviews")]
 pub async fn list_for_consignee(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     respond_list(&req, &state, Scope::Path(id.into_inner().to_string()), query.into_inner()).await
 }
 
@@ -84,6 +83,7 @@ pub async fn list_for_consignee(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_reviews",
+    security(("bearer" = ["read_register"])),
     params(ConsigneeFilter, ReviewQuery, FormatQuery),
     responses(
         (status = 200, description = "A page of reviews, or all of them as CSV", content(
@@ -95,13 +95,11 @@ pub async fn list_for_consignee(
 #[get("/reviews")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     filter: web::Query<ConsigneeFilter>,
     query: web::Query<ReviewQuery>,
     format: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let consignee_id = filter.into_inner().consignee_id.map(|id| id.to_string());
     if csv::wanted(&req, format.format) {
         let query = query.into_inner();
@@ -150,6 +148,7 @@ async fn respond_list(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "list_due_reviews",
+    security(("bearer" = ["read_register"])),
     params(DueQuery),
     responses(
         (status = 200, description = "A page of consignees due for review", body = pagination::Page<DueReview>,
@@ -160,11 +159,9 @@ async fn respond_list(
 #[get("/reviews/due")]
 pub async fn due(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<DueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     let days = due_list::window(query.within.as_deref())?;
     let limit = pagination::limit(query.limit)?;
@@ -179,6 +176,7 @@ pub async fn due(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "get_review",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Review id"), IfNoneMatch),
     responses(
         (status = 200, description = "The review", body = Review, headers(("ETag" = String, description = "Version tag"))),
@@ -186,13 +184,7 @@ pub async fn due(
     )
 )]
 #[get("/reviews/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let review = state
         .db
@@ -211,6 +203,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "update_review",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Review id"), IfMatch),
     request_body(content(
         (ReviewPatch = "application/merge-patch+json"),
@@ -230,7 +223,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     let changes: ReviewPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, today) = (id.into_inner().to_string(), state.clock.now(), state.today());
@@ -252,6 +244,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "reviews",
     operation_id = "complete_review",
+    security(("bearer" = ["supervise"])),
     params(("id" = Uuid, Path, description = "Review id"), IfMatch),
     request_body = ReviewCompletion,
     responses(
@@ -268,7 +261,6 @@ pub async fn complete(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Supervise)?;
     // Completing twice is 409 whatever the body: its media type and JSON are judged after that.
     let media = body::check_content_type(&req, body::JSON);
     let raw = body::read_limited(&req, payload).await?;

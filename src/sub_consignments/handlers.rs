@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::api::{SubConsignment, SubConsignmentInput, SubConsignmentPatch, SubConsignmentQuery};
 use super::store;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch};
 use crate::http::{body, pagination};
@@ -19,6 +19,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "create_sub_consignment",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id")),
     request_body = SubConsignmentInput,
     responses(
@@ -35,7 +36,6 @@ pub async fn create(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let input = store::normalized(body::json::<SubConsignmentInput>(&req, payload, body::JSON).await?);
     validation::check(&input)?;
     let (entrustment_id, at) = (id.into_inner().to_string(), state.clock.now());
@@ -47,6 +47,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "list_entrustment_sub_consignments",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Entrustment id"), SubConsignmentQuery),
     responses(
         (status = 200, description = "A page of sub-consignments", body = pagination::Page<SubConsignment>,
@@ -56,12 +57,10 @@ pub async fn create(
 #[get("/entrustments/{id}/sub-consignments")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<SubConsignmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let (entrustment_id, after) = (id.into_inner().to_string(), query.cursor.map(|c| c.to_string()));
@@ -80,6 +79,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "get_sub_consignment",
+    security(("bearer" = ["read_register"])),
     params(("id" = Uuid, Path, description = "Sub-consignment id"), IfNoneMatch),
     responses(
         (status = 200, description = "The sub-consignment", body = SubConsignment, headers(("ETag" = String, description = "Version tag"))),
@@ -87,13 +87,7 @@ pub async fn list(
     )
 )]
 #[get("/sub-consignments/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ReadRegister)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let row = state.db.run(move |c| store::get(c, &id)).await?;
     conditional::resource(&req, row.version, &row.to_api()?)
@@ -105,6 +99,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "entrustments",
     operation_id = "update_sub_consignment",
+    security(("bearer" = ["edit_register"])),
     params(("id" = Uuid, Path, description = "Sub-consignment id"), IfMatch),
     request_body(content(
         (SubConsignmentPatch = "application/merge-patch+json"),
@@ -122,7 +117,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::EditRegister)?;
     let changes: SubConsignmentPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());

@@ -7,7 +7,7 @@ use super::api::{
     Delivery, DeliveryQuery, RotatedSecret, Webhook, WebhookInput, WebhookPatch, WebhookQuery, WebhookWithSecret,
 };
 use super::{deliveries, store};
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::http::conditional::{self, IfMatch, IfNoneMatch, Tag};
 use crate::http::{body, pagination};
@@ -27,6 +27,7 @@ use crate::validation;
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "create_webhook",
+    security(("bearer" = ["administer"])),
     request_body = WebhookInput,
     responses(
         (status = 201, description = "Registered; the secret is shown this once", body = WebhookWithSecret,
@@ -41,7 +42,6 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let input: WebhookInput = body::json(&req, payload, body::JSON).await?;
     validation::check(&input)?;
     let (at, allow) = (state.clock.now(), state.webhooks.allow.clone());
@@ -54,6 +54,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhooks",
+    security(("bearer" = ["administer"])),
     params(WebhookQuery),
     responses((status = 200, description = "A page of webhooks", body = pagination::Page<Webhook>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
@@ -61,11 +62,9 @@ pub async fn create(
 #[get("/webhooks")]
 pub async fn list(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     query: web::Query<WebhookQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = query.cursor.map(|id| id.to_string());
@@ -78,6 +77,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "get_webhook",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), IfNoneMatch),
     responses(
         (status = 200, description = "The webhook", body = Webhook, headers(("ETag" = String, description = "Version tag"))),
@@ -85,13 +85,7 @@ pub async fn list(
     )
 )]
 #[get("/webhooks/{id}")]
-pub async fn get(
-    req: HttpRequest,
-    caller: Caller,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let row = state.db.run(move |c| store::get(c, &id)).await?;
     conditional::resource(&req, Tag::version(row.version), &row.to_api()?)
@@ -104,6 +98,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "update_webhook",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), IfMatch),
     request_body(content((WebhookPatch = "application/merge-patch+json"), (WebhookPatch = "application/json"))),
     responses(
@@ -119,7 +114,6 @@ pub async fn update(
     id: web::Path<Uuid>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let changes: WebhookPatch = body::json(&req, payload, body::MERGE_PATCH).await?;
     validation::check(&changes)?;
     let expected = conditional::expected_version(&req)?;
@@ -132,6 +126,7 @@ pub async fn update(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "delete_webhook",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), IfMatch),
     responses((status = 204, description = "Deleted"))
 )]
@@ -142,7 +137,6 @@ pub async fn remove(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at) = (id.into_inner().to_string(), state.clock.now());
     state.db.write(move |c| store::delete(c, &caller, at, &id, expected)).await?;
@@ -156,6 +150,7 @@ pub async fn remove(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "rotate_webhook_secret",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), IfMatch),
     responses(
         (status = 200, description = "The new secret", body = RotatedSecret, headers(("ETag" = String, description = "Version tag"))),
@@ -168,7 +163,6 @@ pub async fn rotate(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let expected = conditional::expected_version(&req)?;
     let (id, at, grace) = (id.into_inner().to_string(), state.clock.now(), state.webhooks.grace_chrono());
     let row = state.db.write(move |c| store::rotate(c, &caller, at, &id, expected, grace)).await?;
@@ -186,6 +180,7 @@ pub async fn rotate(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhook_deliveries",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), DeliveryQuery),
     responses((status = 200, description = "A page of deliveries", body = pagination::Page<Delivery>,
         headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))))
@@ -193,12 +188,10 @@ pub async fn rotate(
 #[get("/webhooks/{id}/deliveries")]
 pub async fn list_deliveries(
     req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<DeliveryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
     let (id, query) = (id.into_inner().to_string(), query.into_inner());
     let limit = pagination::limit(query.limit)?;
     let rows = state
@@ -219,6 +212,7 @@ pub async fn list_deliveries(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "redeliver_webhook_delivery",
+    security(("bearer" = ["administer"])),
     params(("id" = Uuid, Path, description = "Webhook id"), ("delivery_id" = Uuid, Path, description = "Delivery id")),
     responses(
         (status = 202, description = "Queued", body = Delivery),
@@ -226,12 +220,7 @@ pub async fn list_deliveries(
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
-pub async fn redeliver(
-    caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
+pub async fn redeliver(state: web::Data<AppState>, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
     let (id, delivery_id) = path.into_inner();
     let (id, delivery_id, at) = (id.to_string(), delivery_id.to_string(), state.clock.now());
     let delivery = state

@@ -132,3 +132,80 @@ async fn keys_belong_to_their_caller_and_expire() {
     let expired: Value = expired.json().await.unwrap();
     assert_ne!(expired["id"], first["id"], "after 24 hours the key is new again");
 }
+
+/// Keys stored, counted behind the API's back.
+async fn stored_keys(app: &TestApp) -> i64 {
+    use consignee_registry::db::schema::idempotency_keys as k;
+    use diesel::{QueryDsl, RunQueryDsl};
+    app.behind_the_back(|c| k::table.count().get_result(c).unwrap()).await
+}
+
+/// Sends a keyed POST that declares `declared` bytes but sends only the first kilobyte, and reads
+/// the answer while the rest is still owed: an answer proves the server decided without the body.
+async fn answer_owing_the_body(app: &TestApp, bearer: Option<&str>, declared: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST /api/v1/consignees HTTP/1.1\r\nHost: {host}\r\n{auth}Idempotency-Key: owed-body\r\n\
+Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+    );
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[b' '; 1024]).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer)).await;
+    let n = read.expect("the server answered before the body arrived").unwrap();
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+/// Sends a keyed POST of `total` bytes in 64 KiB chunks without a declared length, as long as the
+/// server reads them, and returns its answer.
+async fn answer_to_chunks(app: &TestApp, bearer: &str, total: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let head = format!(
+        "POST /api/v1/consignees HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {bearer}\r\n\
+Idempotency-Key: chunked\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = [format!("{:x}\r\n", 64 * 1024).into_bytes(), vec![b' '; 64 * 1024], b"\r\n".to_vec()].concat();
+    let (mut read, mut answer) = (0, Vec::new());
+    let second = std::time::Duration::from_secs(1);
+    for _ in 0..total / (64 * 1024) {
+        if !matches!(tokio::time::timeout(second, stream.write_all(&chunk)).await, Ok(Ok(()))) {
+            break; // the server stopped reading: it has answered
+        }
+    }
+    let mut buffer = vec![0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buffer)).await {
+        if n == 0 || read > 0 {
+            break;
+        }
+        (read, answer) = (n, buffer[..n].to_vec());
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn a_refused_request_claims_no_key_and_reads_no_body() {
+    let app = spawn_app().await;
+    let five_mb = 5 * 1024 * 1024;
+    let viewer = token("tester-viewer", "viewer");
+    assert!(answer_owing_the_body(&app, Some(&viewer), five_mb).await.starts_with("HTTP/1.1 403"), "role first");
+    assert!(answer_owing_the_body(&app, None, five_mb).await.starts_with("HTTP/1.1 401"), "token first");
+    let procurement = token("tester-procurement", "procurement");
+    let over = answer_owing_the_body(&app, Some(&procurement), five_mb).await;
+    assert!(over.starts_with("HTTP/1.1 413"), "the route's JSON limit, before reading: {over}");
+    assert!(over.contains("application/problem+json"), "{over}");
+
+    // Sent without a declared length, a body is read no further than the route's limit.
+    let chunked = answer_to_chunks(&app, &procurement, 5 * 1024 * 1024).await;
+    assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
+    assert_eq!(stored_keys(&app).await, 0, "no refused request left a key");
+
+    let created = post_with_key(&app, "/api/v1/consignees", "allowed", &consignee_body("許可株式会社")).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(stored_keys(&app).await, 1, "an authorized request keeps its key");
+}

@@ -202,3 +202,27 @@ fn every_create_links_to_the_operations_on_what_it_created() {
         }
     }
 }
+
+/// The guard authorizes each request from the document before its body is read, so every API
+/// operation must name exactly one permission as its bearer scope (only `get_me` needs just a
+/// token), and the scope must be a permission of the one table.
+#[test]
+fn every_api_operation_names_the_permission_it_needs() {
+    use consignee_registry::auth::Permission;
+    let doc = serde_json::to_value(openapi::document()).unwrap();
+    for (method, path, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+        if !path.starts_with("/api/v1") {
+            assert!(op.get("security").is_none(), "{method} {path} is public");
+            continue;
+        }
+        let scopes = op["security"][0]["bearer"].as_array().unwrap_or_else(|| panic!("{id}: no bearer requirement"));
+        if id == "get_me" {
+            assert!(scopes.is_empty(), "get_me needs only a token");
+            continue;
+        }
+        assert_eq!(scopes.len(), 1, "{id}: one permission");
+        let scope = scopes[0].as_str().unwrap();
+        assert!(Permission::from_scope(scope).is_some(), "{id}: {scope} is no permission");
+    }
+}
