@@ -2,7 +2,7 @@
 //! business day (exactly once, even with several nodes on one PostgreSQL), for the trend and for
 //! answering what the standing was on a past day.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -19,49 +19,80 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Takes the snapshot of `ctx.today` unless it exists; answers whether it took it.
+///
+/// The register is judged batch by batch outside any write lock, each batch's standings written
+/// in a short transaction of its own (skipping consignees already recorded that day, by another
+/// node or an attempt that failed part-way); the day counts as taken, exactly once, when the
+/// last batch is in and its row is written with the audit event.
 pub async fn tick(db: &Db, ctx: Context, at: DateTime<Utc>) -> Result<bool, ApiError> {
-    db.write(move |conn| {
-        dispatch::lock_snapshots(conn)?;
-        let taken: Option<NaiveDate> = sd::table.find(ctx.today).select(sd::day).first(conn).optional()?;
-        if taken.is_some() {
-            return Ok(false);
-        }
-        let count = record_all(conn, &ctx)?;
-        let day_row = (sd::day.eq(ctx.today), sd::taken_at.eq(at.naive_utc()), sd::consignees.eq(count));
-        diesel::insert_into(sd::table).values(day_row).execute(conn)?;
-        let change = Change::of(
-            "compliance_snapshot",
-            ctx.today.to_string(),
-            None,
-            "taken",
-            serde_json::json!({"after": {"day": ctx.today, "consignees": count}}),
-        );
-        audit::append(conn, &Caller::system(), at, change)?;
-        Ok(true)
-    })
-    .await
-}
-
-fn record_all(conn: &mut DbConnection, ctx: &Context) -> Result<i64, ApiError> {
-    let (mut after, mut count) = (None, 0);
+    let today = ctx.today;
+    if db.run(move |conn| taken(conn, today)).await? {
+        return Ok(false);
+    }
+    let mut after: Option<String> = None;
     loop {
-        let (judged, next) = scan::batch(conn, &Filter::default(), after.as_deref(), ctx)?;
-        for j in judged {
-            let checks = serde_json::to_string(&j.checks).map_err(ApiError::internal)?;
-            let row = (
-                s::day.eq(ctx.today),
-                s::consignee_id.eq(&j.row.id),
-                s::status.eq(j.status.as_str()),
-                s::checks.eq(checks),
-            );
-            diesel::insert_into(s::table).values(row).execute(conn)?;
-            count += 1;
-        }
+        let (standings, next) = db.run(move |conn| judge_batch(conn, after.as_deref(), &ctx)).await?;
+        db.write(move |conn| record_batch(conn, today, standings)).await?;
         match next {
             Some(next) => after = Some(next),
-            None => return Ok(count),
+            None => break,
         }
     }
+    db.write(move |conn| finish(conn, today, at)).await
+}
+
+/// Whether the snapshot of `day` has been taken.
+fn taken(conn: &mut DbConnection, day: NaiveDate) -> Result<bool, ApiError> {
+    Ok(sd::table.find(day).select(sd::day).first::<NaiveDate>(conn).optional()?.is_some())
+}
+
+/// A consignee's standing as the snapshot stores it: id, status and checks (JSON).
+type Standing = (String, &'static str, String);
+
+/// The standings of one batch after `after`, and where the next batch starts.
+fn judge_batch(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    ctx: &Context,
+) -> Result<(Vec<Standing>, Option<String>), ApiError> {
+    let (judged, next) = scan::batch(conn, &Filter::default(), after, ctx)?;
+    let standings = judged
+        .into_iter()
+        .map(|j| Ok((j.row.id, j.status.as_str(), serde_json::to_string(&j.checks).map_err(ApiError::internal)?)))
+        .collect::<Result<_, ApiError>>()?;
+    Ok((standings, next))
+}
+
+/// Writes the standings of a batch not yet recorded for `day`.
+fn record_batch(conn: &mut DbConnection, day: NaiveDate, standings: Vec<Standing>) -> Result<(), ApiError> {
+    let ids: Vec<&String> = standings.iter().map(|(id, _, _)| id).collect();
+    let recorded: HashSet<String> = s::table
+        .filter(s::day.eq(day))
+        .filter(s::consignee_id.eq_any(ids))
+        .select(s::consignee_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    for (id, status, checks) in standings.into_iter().filter(|(id, _, _)| !recorded.contains(id)) {
+        let row = (s::day.eq(day), s::consignee_id.eq(id), s::status.eq(status), s::checks.eq(checks));
+        diesel::insert_into(s::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Marks `day` taken and audits it, once across nodes; `false` when another got there first.
+fn finish(conn: &mut DbConnection, day: NaiveDate, at: DateTime<Utc>) -> Result<bool, ApiError> {
+    dispatch::lock_snapshots(conn)?;
+    if taken(conn, day)? {
+        return Ok(false);
+    }
+    let count: i64 = s::table.filter(s::day.eq(day)).count().get_result(conn)?;
+    let day_row = (sd::day.eq(day), sd::taken_at.eq(at.naive_utc()), sd::consignees.eq(count));
+    diesel::insert_into(sd::table).values(day_row).execute(conn)?;
+    let after = serde_json::json!({"after": {"day": day, "consignees": count}});
+    let change = Change::of("compliance_snapshot", day.to_string(), None, "taken", after);
+    audit::append(conn, &Caller::system(), at, change)?;
+    Ok(true)
 }
 
 /// The consignee's standing on `day` as its snapshot recorded it, or 404.
@@ -87,7 +118,9 @@ pub fn counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<BTreeMap<NaiveDate, Vec<(ComplianceStatus, i64)>>, ApiError> {
+    // Only days whose snapshot is complete: one being taken has rows but no day row yet.
     let rows: Vec<(NaiveDate, String, i64)> = s::table
+        .inner_join(sd::table.on(sd::day.eq(s::day)))
         .filter(s::day.ge(from))
         .filter(s::day.le(to))
         .group_by((s::day, s::status))

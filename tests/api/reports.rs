@@ -176,3 +176,29 @@ async fn a_daily_snapshot_is_taken_once_and_answers_for_its_day() {
     assert_eq!(history["items"].as_array().unwrap().len(), 2, "each snapshot is audited, by the system");
     assert_eq!(history["items"][0]["actor"], "system");
 }
+
+/// The snapshot judges the register in batches outside the write lock, so writers on SQLite with
+/// a short busy timeout never wait for the whole register to be judged (503 before).
+#[tokio::test]
+async fn writers_during_the_daily_snapshot_are_never_refused() {
+    use consignee_registry::seed::{self, SeedOptions};
+    let app = crate::helpers::spawn_app_with(|s| s.db_busy_timeout_ms = 100).await;
+    let state = app.state.clone();
+    let options = SeedOptions { consignees: 300, seed: 25 };
+    seed::run(&state.db, state.supervision(), state.clock.now(), options).await.unwrap();
+    let ctx = state.supervision().compliance();
+    let taking = tokio::spawn(async move { snapshot::tick(&state.db, ctx, state.clock.now()).await });
+    let mut written = 0;
+    while !taking.is_finished() {
+        let body = json!({"legal_name": format!("書込{written}株式会社")});
+        let (status, answer) = app.post_json("/api/v1/consignees", "procurement", &body).await;
+        assert_eq!(status, 201, "a write during the snapshot: {answer}");
+        written += 1;
+    }
+    assert!(taking.await.unwrap().unwrap(), "the snapshot was taken");
+    assert!(written >= 2, "writes happened while it was taken ({written})");
+    let (_, page) = app.get_json("/api/v1/reports/compliance/trend").await;
+    let counts = &page["days"][0]["counts"];
+    let recorded: i64 = counts.as_object().unwrap().values().map(|n| n.as_i64().unwrap()).sum();
+    assert!(recorded >= 300, "every consignee of the register is in the snapshot: {counts}");
+}
