@@ -101,6 +101,7 @@ impl Application {
             body_limit: settings.body_limit,
             idempotency_ttl: idempotency_ttl(&settings)?,
             webhooks: settings.webhooks(),
+            webhook_polls: Default::default(),
             metrics: settings.metrics,
             consignee_views: Default::default(),
             erasure_retain: settings.erasure_retain.clone(),

@@ -33,6 +33,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How webhooks are delivered.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// Claim cycles the webhook worker has finished.
+    pub webhook_polls: crate::webhooks::worker::Polls,
     /// Whether `GET /metrics` answers.
     pub metrics: bool,
     /// Record types an erasure withholds (`CR_ERASURE_RETAIN`).

@@ -2,6 +2,7 @@
 //! schedules the next with exponential backoff and jitter, giving up (and disabling the webhook)
 //! once a delivery has failed for the configured time.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,22 @@ use crate::state::AppState;
 
 /// Deliveries one worker claims at a time.
 const CLAIM: i64 = 16;
+
+/// How many claim cycles the worker has finished (found work or not): a test that shows nothing
+/// was delivered waits until the worker has looked twice, instead of sleeping.
+#[derive(Debug, Default)]
+pub struct Polls(AtomicU64);
+
+impl Polls {
+    /// Claim cycles finished so far.
+    pub fn completed(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    fn record(&self) {
+        self.0.fetch_add(1, Ordering::Release);
+    }
+}
 
 /// A claimed delivery with what it needs to go out.
 pub struct Job {
@@ -275,7 +292,9 @@ pub fn spawn(state: actix_web::web::Data<AppState>, client: reqwest::Client) {
     let slots = Arc::new(tokio::sync::Semaphore::new(CLAIM as usize));
     tokio::spawn(async move {
         loop {
-            match claim_due(&state, slots.available_permits()).await {
+            let claimed = claim_due(&state, slots.available_permits()).await;
+            state.webhook_polls.record();
+            match claimed {
                 Ok(jobs) if !jobs.is_empty() => {
                     for job in jobs {
                         let Ok(slot) = slots.clone().acquire_owned().await else { return };

@@ -288,15 +288,21 @@ async fn public_key_algorithms_accept_their_own_tokens_only() {
 }
 
 #[tokio::test]
+#[cfg_attr(test_backend = "sqlite", ignore = "PostgreSQL only: on SQLite the absent secret is generated (next test)")]
+async fn postgres_refuses_to_start_without_a_configured_key() {
+    let database = TestDatabase::create().await;
+    let mut config = settings(&database.url, database.data_dir());
+    config.jwt_secret = None;
+    let error = Application::build(config).await.err().expect("PostgreSQL needs a configured key");
+    assert!(error.contains("CR_JWT_SECRET"), "{error}");
+}
+
+#[tokio::test]
+#[cfg_attr(test_backend = "postgres", ignore = "SQLite only: PostgreSQL refuses to start without a key (above)")]
 async fn the_embedded_default_generates_and_keeps_a_private_secret() {
     let database = TestDatabase::create().await;
     let mut config = settings(&database.url, database.data_dir());
     config.jwt_secret = None;
-    if database.url.starts_with("postgres") {
-        let error = Application::build(config).await.err().expect("PostgreSQL needs a configured key");
-        assert!(error.contains("CR_JWT_SECRET"), "{error}");
-        return;
-    }
     let mut confused = config.clone();
     confused.jwt_public_key_file = Some(config.data_dir.join("idp.pem"));
     let error = Application::build(confused).await.err().expect("a public key with HS256 is refused");

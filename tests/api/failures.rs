@@ -34,11 +34,9 @@ async fn an_unexpected_failure_is_an_opaque_500_with_a_request_id() {
 }
 
 #[tokio::test]
+#[cfg_attr(test_backend = "postgres", ignore = "SQLite only: a file lock; PostgreSQL's outage is the next test")]
 async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
     let app = spawn_app_with(|s| s.db_busy_timeout_ms = 200).await;
-    if app.is_postgres() {
-        return; // PostgreSQL's outage: the next test.
-    }
     let Backend::Sqlite(path) = app.db.backend().clone() else { unreachable!() };
     let mut holder = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
@@ -60,11 +58,12 @@ async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
 /// never answered), then comes back: requests and readiness answer 503 within the pool's
 /// timeout, and the same server serves again without a restart.
 #[tokio::test]
+#[cfg_attr(
+    test_backend = "sqlite",
+    ignore = "PostgreSQL only: a lost server; SQLite's equivalent is a locked file (above)"
+)]
 async fn a_lost_postgres_is_503_quickly_and_the_server_recovers_without_a_restart() {
     let database = TestDatabase::create().await;
-    if !database.url.starts_with("postgres") {
-        return; // SQLite's equivalent: a locked database, above.
-    }
     let upstream = database.url.split('@').nth(1).unwrap().split('/').next().unwrap().to_owned();
     let proxy = Proxy::start(upstream.clone()).await;
     let url = database.url.replace(&upstream, &format!("127.0.0.1:{}", proxy.port));

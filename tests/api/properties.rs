@@ -60,38 +60,6 @@ proptest! {
     }
 
     #[test]
-    fn any_text_is_a_corporate_number_or_a_named_error(text in any::<String>()) {
-        if corporate_number::check(&text).is_ok() {
-            prop_assert!(text.len() == 13 && text.bytes().all(|b| b.is_ascii_digit()));
-        }
-    }
-
-    #[test]
-    fn only_two_capital_letters_can_be_an_assigned_country(text in any::<String>()) {
-        if country::is_assigned(&text) {
-            prop_assert!(text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()));
-            prop_assert!(!country::is_assigned(&text.to_ascii_lowercase()));
-        }
-    }
-
-    #[test]
-    fn a_due_list_cursor_round_trips_and_any_text_is_one_or_a_400(day in date(), id in any::<u128>(), text in any::<String>()) {
-        let id = uuid::Uuid::from_u128(id).to_string();
-        prop_assert_eq!(due::cursor(&format!("{day}_{id}")).unwrap(), (day, id));
-        if let Ok((_, id)) = due::cursor(&text) {
-            prop_assert!(id.parse::<uuid::Uuid>().is_ok());
-        }
-    }
-
-    #[test]
-    fn a_review_window_is_at_most_ten_years_of_days(text in "[0-9d ]{0,6}|\\PC{0,8}") {
-        if let Ok(days) = due::window(Some(&text)) {
-            prop_assert!(days <= 3650);
-            prop_assert_eq!(text.trim_start_matches('0').trim_end_matches('d').parse::<u64>().unwrap_or(0), days);
-        }
-    }
-
-    #[test]
     fn the_next_review_falls_after_the_last_within_its_month(last in date(), months in 1u32..=60) {
         let intervals = schedule::ReviewIntervals { high: months, medium: months, low: months };
         let due = schedule::next_due(ConsigneeStatus::Approved, RiskTier::High, None, Some(last), intervals).unwrap();
@@ -112,6 +80,226 @@ proptest! {
             Err(e) => prop_assert!([400, 422].contains(&actix_web::ResponseError::status_code(&e).as_u16())),
         }
     }
+}
+
+/// Runs `property` over [`CASES`] values of `strategy`; it answers whether the input was valid.
+/// Fails unless valid and invalid inputs each made up at least a fifth of the cases, so neither
+/// branch of the property goes untested.
+fn valid_and_invalid<S: Strategy>(strategy: S, property: impl Fn(S::Value) -> Result<bool, TestCaseError>) {
+    let counts = [std::cell::Cell::new(0u32), std::cell::Cell::new(0u32)];
+    let mut runner = TestRunner::new(config());
+    let result = runner.run(&strategy, |input| {
+        let valid = property(input)?;
+        counts[usize::from(valid)].set(counts[usize::from(valid)].get() + 1);
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+    let [invalid, valid] = [counts[0].get(), counts[1].get()];
+    eprintln!("{valid} valid and {invalid} invalid inputs");
+    assert!(valid >= CASES / 5 && invalid >= CASES / 5, "{valid} valid and {invalid} invalid of {CASES}");
+}
+
+/// The HTTP status of a parser's error.
+fn status_of(error: &consignee_registry::error::ApiError) -> u16 {
+    actix_web::ResponseError::status_code(error).as_u16()
+}
+
+/// The check digit of twelve digits computed here from the rule as published (n counted from the
+/// right, weight 1 for odd n and 2 for even n), independently of the code under test.
+fn published_check_digit(twelve: &[u8; 12]) -> u8 {
+    let weighted: u32 = (1..=12).map(|n| u32::from(twelve[12 - n]) * if n % 2 == 1 { 1 } else { 2 }).sum();
+    9 - (weighted % 9) as u8
+}
+
+/// What `corporate_number::check` must answer for `text`, by the published rule.
+fn published_verdict(text: &str) -> Result<(), corporate_number::CorporateNumberError> {
+    let digits: Vec<u8> = text.bytes().map(|b| b.wrapping_sub(b'0')).collect();
+    if digits.len() != 13 || digits.iter().any(|d| *d > 9) {
+        return Err(corporate_number::CorporateNumberError::Format);
+    }
+    let twelve: [u8; 12] = digits[1..].try_into().unwrap();
+    if digits[0] == published_check_digit(&twelve) {
+        Ok(())
+    } else {
+        Err(corporate_number::CorporateNumberError::CheckDigit)
+    }
+}
+
+fn twelve_digits() -> impl Strategy<Value = [u8; 12]> {
+    prop::array::uniform12(0u8..10)
+}
+
+/// Twelve digits after `check`, as text.
+fn spell(check: u8, twelve: [u8; 12]) -> String {
+    std::iter::once(check).chain(twelve).map(|d| char::from(b'0' + d)).collect()
+}
+
+/// Corporate numbers valid by construction, with the published check digit.
+fn valid_corporate_numbers() -> impl Strategy<Value = String> {
+    twelve_digits().prop_map(|twelve| spell(published_check_digit(&twelve), twelve))
+}
+
+/// Corporate numbers in proportion: valid by construction, a wrong check digit, one character
+/// of a valid number replaced or one too many or too few, and arbitrary text.
+fn corporate_number_candidates() -> impl Strategy<Value = String> {
+    let wrong_check =
+        (twelve_digits(), 1u8..10).prop_map(|(twelve, by)| spell((published_check_digit(&twelve) + by) % 10, twelve));
+    let with = prop_oneof![Just('a'), Just(' '), Just('０'), Just('-'), Just('٣')];
+    let replaced = (valid_corporate_numbers(), 0usize..13, with).prop_map(|(number, at, with)| {
+        number.chars().enumerate().map(|(i, c)| if i == at { with } else { c }).collect()
+    });
+    let resized = (valid_corporate_numbers(), any::<bool>()).prop_map(|(number, longer)| {
+        if longer {
+            format!("{number}0")
+        } else {
+            number[1..].to_owned()
+        }
+    });
+    prop_oneof![4 => valid_corporate_numbers(), 2 => wrong_check, 1 => replaced, 1 => resized, 2 => any::<String>()]
+}
+
+#[test]
+fn a_corporate_number_is_accepted_exactly_when_its_published_check_digit_matches() {
+    valid_and_invalid(corporate_number_candidates(), |text| {
+        let verdict = corporate_number::check(&text);
+        prop_assert_eq!(verdict, published_verdict(&text), "{:?}", text);
+        Ok(verdict.is_ok())
+    });
+}
+
+/// Assigned codes named here independently of the code's table.
+const KNOWN_COUNTRIES: [&str; 20] = [
+    "JP", "US", "DE", "FR", "GB", "CN", "KR", "IN", "BR", "CA", "AU", "IT", "ES", "NL", "SE", "CH", "SG", "TW", "VN",
+    "ZA",
+];
+
+/// Whether ISO 3166-1 leaves `pair` (two capitals) to users, so it is never assigned: AA, QM–QZ,
+/// XA–XZ, ZZ.
+fn user_assigned(pair: &str) -> bool {
+    pair == "AA" || pair == "ZZ" || pair.starts_with('X') || (pair.starts_with('Q') && pair.as_bytes()[1] >= b'M')
+}
+
+/// Country codes in proportion: known assigned ones, any two capitals (about a third are
+/// assigned), codes users may assign, near misses of known codes, and arbitrary text.
+fn country_candidates() -> impl Strategy<Value = String> {
+    let known = || prop::sample::select(KNOWN_COUNTRIES.to_vec()).prop_map(str::to_owned);
+    let near = (known(), 0..4usize).prop_map(|(code, how)| match how {
+        0 => code.to_ascii_lowercase(),
+        1 => format!("{code}N"),
+        2 => format!(" {code}"),
+        _ => code.chars().map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap()).collect(), // full width
+    });
+    let reserved = prop_oneof![Just("AA".to_owned()), Just("ZZ".to_owned()), "Q[M-Z]", "X[A-Z]"];
+    prop_oneof![3 => known(), 3 => "[A-Z]{2}", 1 => reserved, 2 => near, 1 => any::<String>()]
+}
+
+#[test]
+fn known_codes_are_assigned_and_nothing_but_two_capitals_is() {
+    valid_and_invalid(country_candidates(), |text| {
+        let assigned = country::is_assigned(&text);
+        let capitals = text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase());
+        if KNOWN_COUNTRIES.contains(&text.as_str()) {
+            prop_assert!(assigned, "{:?} is assigned", text);
+        }
+        if !capitals || user_assigned(&text) {
+            prop_assert!(!assigned, "{:?} is not assigned", text);
+        }
+        prop_assert!(!country::is_assigned(&text.to_ascii_lowercase()), "lower case is never a code: {:?}", text);
+        Ok(assigned)
+    });
+}
+
+/// The last day of a month (the next month's first, less a day).
+fn month_end(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap() + Months::new(1) - chrono::Days::new(1)
+}
+
+/// A due-list cursor with the position it must parse to, or `None` when it must be a 400: valid
+/// by construction (a day past its month's end comes after the whole month), one piece broken,
+/// and arbitrary text.
+fn due_cursors() -> impl Strategy<Value = (String, Option<(NaiveDate, String)>)> {
+    let parts = (1900i32..2200, 1u32..=12, 1u32..=31, any::<u128>());
+    let valid = parts.prop_map(|(year, month, day, id)| {
+        let id = uuid::Uuid::from_u128(id).to_string();
+        let expected = match NaiveDate::from_ymd_opt(year, month, day) {
+            Some(date) => (date, id.clone()),
+            None => (month_end(year, month), uuid::Uuid::max().to_string()),
+        };
+        (format!("{year:04}-{month:02}-{day:02}_{id}"), Some(expected))
+    });
+    let broken = (valid.clone(), 0..7usize).prop_map(|((text, _), how)| {
+        let broken = match how {
+            0 => text.replacen('_', "-", 1),
+            1 => text[..text.len() - 1].to_owned(),
+            2 => text.replacen('-', "/", 1),
+            3 => format!("{}13{}", &text[..5], &text[7..]),
+            4 => format!("{}00{}", &text[..8], &text[10..]),
+            5 => format!("{}32{}", &text[..8], &text[10..]),
+            _ => format!("{text}x"),
+        };
+        (broken, None)
+    });
+    prop_oneof![2 => valid, 1 => broken, 1 => any::<String>().prop_map(|text| (text, None))]
+}
+
+#[test]
+fn a_due_list_cursor_is_its_position_or_a_400() {
+    valid_and_invalid(due_cursors(), |(text, expected)| {
+        let parsed = due::cursor(&text).map_err(|e| status_of(&e));
+        let valid = parsed.is_ok();
+        match expected {
+            Some(position) => prop_assert_eq!(parsed, Ok(position), "{:?}", text),
+            None => prop_assert_eq!(parsed, Err(400), "{:?}", text),
+        }
+        Ok(valid)
+    });
+    let (day, id) = (NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(), uuid::Uuid::now_v7().to_string());
+    assert_eq!(due::cursor(&format!("{day}_{id}")).unwrap(), (day, id), "a next_cursor round-trips");
+}
+
+/// A `within` value with the days it must mean, or `None` when it must be a 422 naming `within`:
+/// up to four digits (zero-padded or not) and `d`, at most 3650; near misses; arbitrary text.
+fn review_windows() -> impl Strategy<Value = (String, Option<u64>)> {
+    let valid = (0u64..=3650, 0usize..4).prop_map(|(days, pad)| {
+        let width = days.to_string().len().max(pad + 1).min(4);
+        (format!("{days:0width$}d"), Some(days))
+    });
+    let near = prop_oneof![
+        (3651u64..10_000).prop_map(|days| format!("{days}d")),
+        (0u64..=3650).prop_map(|days| format!("{days:05}d")),
+        (0u64..=3650).prop_map(|days| days.to_string()),
+        (0u64..=3650).prop_map(|days| format!("{days}D")),
+        (0u64..=3650).prop_map(|days| format!(" {days}d")),
+        (0u64..=3650).prop_map(|days| format!("{days}d ")),
+        (0u64..=3650).prop_map(|days| format!("-{days}d")),
+        (0u64..=3650).prop_map(|days| format!("+{days}d")),
+        (0u64..=3650).prop_map(|days| format!("{days}days")),
+        Just("d".to_owned()),
+        Just("３０d".to_owned()),
+    ];
+    prop_oneof![2 => valid, 1 => near.prop_map(|text| (text, None)), 1 => "\\PC{0,8}".prop_map(|text| {
+        let days = text.strip_suffix('d').filter(|n| (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+        let days = days.map(|n| n.parse::<u64>().unwrap()).filter(|n| *n <= 3650);
+        (text, days)
+    })]
+}
+
+#[test]
+fn a_review_window_is_its_days_up_to_ten_years_or_a_422_naming_within() {
+    valid_and_invalid(review_windows(), |(text, expected)| {
+        let parsed = due::window(Some(&text));
+        match (&parsed, expected) {
+            (Ok(days), Some(want)) => prop_assert_eq!(*days, want, "{:?}", text),
+            (Err(consignee_registry::error::ApiError::Validation(errors)), None) => {
+                prop_assert_eq!(status_of(parsed.as_ref().unwrap_err()), 422);
+                prop_assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), vec!["within"]);
+            }
+            (other, want) => prop_assert!(false, "{:?}: {:?}, expected {:?}", text, other, want),
+        }
+        Ok(parsed.is_ok())
+    });
 }
 
 /// Text a caller could put anywhere: tricky characters, lengths and encodings.

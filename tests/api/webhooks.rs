@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -27,6 +27,33 @@ async fn deliveries(app: &TestApp, webhook_id: &str) -> Vec<Value> {
     page["items"].as_array().unwrap().clone()
 }
 
+/// Waits until `done` holds of the webhook's deliveries and then until every node's worker has
+/// finished two more claim cycles, so any attempt still to come would have been made; answers the
+/// deliveries.
+async fn settled(nodes: &[&TestApp], webhook_id: &str, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let history = deliveries(nodes[0], webhook_id).await;
+        if done(&history) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the deliveries never were {what}: {history:#?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let polled = || nodes.iter().map(|node| node.state.webhook_polls.completed()).collect::<Vec<_>>();
+    let since = polled();
+    while polled().iter().zip(&since).any(|(now, then)| *now < then + 2) {
+        assert!(Instant::now() < deadline, "a worker stopped polling: {:?} since {since:?}", polled());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    deliveries(nodes[0], webhook_id).await
+}
+
+/// Whether every delivery has succeeded.
+fn all_succeeded(history: &[Value]) -> bool {
+    history.iter().all(|d| d["status"] == "succeeded")
+}
+
 #[tokio::test]
 async fn a_receiver_that_fails_for_a_while_gets_each_event_once_signed() {
     let app = spawn_app().await;
@@ -41,7 +68,8 @@ async fn a_receiver_that_fails_for_a_while_gets_each_event_once_signed() {
         ids.push(create_consignee(&app, &format!("通知{i}株式会社")).await["id"].as_str().unwrap().to_owned());
     }
     receiver.wait_for("three deliveries", |r| r.iter().filter(|r| r.answered == 204).count() == 3).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let webhook_id = webhook["id"].as_str().unwrap();
+    settled(&[&app], webhook_id, "three succeeded", |h| h.len() == 3 && all_succeeded(h)).await;
     let delivered = receiver.delivered();
     assert_eq!(delivered.len(), 3, "each event delivered exactly once");
     assert_eq!(receiver.received().len(), 7, "four failures, then three deliveries");
@@ -131,9 +159,7 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_an_event_can_be_delivere
     let (status, _) = app.post_json(&redeliver, "admin", &Value::Null).await;
     assert_eq!(status, 409, "a disabled webhook delivers nothing");
     create_consignee(&app, "待機株式会社").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let waiting = deliveries(&app, &id).await;
-    assert_eq!(waiting.len(), 2, "an event while disabled is queued");
+    let waiting = settled(&[&app], &id, "two", |h| h.len() == 2).await;
     assert!(waiting[0]["status"] == "pending" && waiting[0]["attempts"].as_array().unwrap().is_empty(), "and waits");
 
     receiver.state.status.store(200, Ordering::SeqCst);
@@ -154,6 +180,8 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_an_event_can_be_delivere
     create_consignee(&app, "再開株式会社").await;
     let (status, off) = app.patch_json(&format!("/api/v1/webhooks/{id}"), "admin", &json!({"enabled": false})).await;
     assert_eq!((status, off["disabled_reason"].as_str()), (200, Some("disabled by tester-admin")));
+    // Waits out the real retry period (`webhook_retry_for`, 400 ms): a duration to pass, not a
+    // wait to show that nothing happened.
     tokio::time::sleep(Duration::from_millis(500)).await;
     receiver.state.failures_left.store(1, Ordering::SeqCst);
     receiver.state.status.store(201, Ordering::SeqCst);
@@ -256,13 +284,14 @@ async fn two_nodes_deliver_each_event_once() {
     let app = spawn_app().await;
     let second = app.second_node(|_| {}).await;
     let receiver = Receiver::start(2).await;
-    register(&app, &receiver.url, &["consignee.created"]).await;
+    let (webhook, _) = register(&app, &receiver.url, &["consignee.created"]).await;
     for i in 0..10 {
         let node = if i % 2 == 0 { &app } else { &second };
         create_consignee(node, &format!("二台{i}株式会社")).await;
     }
     receiver.wait_for("ten deliveries", |r| r.iter().filter(|r| r.answered == 204).count() == 10).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    let webhook_id = webhook["id"].as_str().unwrap();
+    settled(&[&app, &second], webhook_id, "ten succeeded", |h| h.len() == 10 && all_succeeded(h)).await;
     let delivered = receiver.delivered();
     let ids: BTreeSet<&str> = delivered.iter().map(|r| r.id.as_str()).collect();
     assert_eq!((delivered.len(), ids.len()), (10, 10), "each event delivered once by one of the nodes");

@@ -25,7 +25,23 @@ struct Count {
 
 /// The PostgreSQL server URL, when the suite runs on PostgreSQL.
 pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+    let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"));
+    assert_built_for(if url.is_some() { "postgres" } else { "sqlite" });
+    url
+}
+
+/// The backend `build.rs` compiled the tests for (from `TEST_DATABASE_URL` at build time), which
+/// decides the tests ignored as the other backend's only.
+const BUILT_FOR: &str = if cfg!(test_backend = "postgres") { "postgres" } else { "sqlite" };
+
+/// Panics when `TEST_DATABASE_URL` now names another backend than the build's: backend-only tests
+/// would be ignored or run on the wrong one (a test binary run directly after the variable changed).
+fn assert_built_for(runtime: &str) {
+    assert_eq!(
+        runtime, BUILT_FOR,
+        "TEST_DATABASE_URL selects {runtime} but the tests were built for {BUILT_FOR}: run them through `cargo test` \
+         with the same TEST_DATABASE_URL, which rebuilds them for it"
+    );
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
