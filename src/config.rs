@@ -101,6 +101,10 @@ pub struct Settings {
     /// business time zone); `0s` turns automatic checkpoints off.
     #[arg(long, env = "CR_AUDIT_CHECKPOINT_INTERVAL", default_value = "1d", value_parser = humantime::parse_duration)]
     pub audit_checkpoint_interval: Duration,
+    /// How much longer than the interval an event may wait for a checkpoint before `verify` reports
+    /// it uncovered (checkpoints deleted, or the server not signing).
+    #[arg(long, env = "CR_AUDIT_CHECKPOINT_GRACE", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub audit_checkpoint_grace: Duration,
     /// The business time zone dates are judged in (IANA name).
     #[arg(long, env = "CR_TIME_ZONE", default_value = "Asia/Tokyo")]
     pub time_zone: chrono_tz::Tz,
@@ -223,6 +227,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_max_ttl", &self.jwt_max_ttl)
             .field("audit_signing_key_file", &self.audit_signing_key_file)
             .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
+            .field("audit_checkpoint_grace", &self.audit_checkpoint_grace)
             .field("time_zone", &self.time_zone)
             .field("review_intervals", &self.review_intervals())
             .field("report_deadlines", &self.report_deadlines())

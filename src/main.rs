@@ -189,8 +189,9 @@ async fn verify(settings: &Settings, expect: &[String]) -> Result<(), String> {
     let db = startup::open_database(settings, settings.one_shot_pool_options()).await?;
     let clock: SharedClock = Arc::new(SystemClock);
     let checkpointer = startup::open_checkpointer(settings, &db, &clock).await?;
+    let now = clock.now();
     let report = db
-        .run(move |conn| audit::verify::verify(conn, checkpointer.key(), &expected))
+        .run(move |conn| audit::verify::verify(conn, &checkpointer, now, &expected))
         .await
         .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);

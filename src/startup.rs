@@ -78,6 +78,7 @@ impl Application {
         let embedded = !db.backend().is_postgres();
         let keys = KeyMaterial::load(&settings, embedded)?;
         let checkpointer = open_checkpointer(&settings, &db, &clock).await?;
+        checkpointer.sign_at_start(&db, clock.now()).await.map_err(|e| format!("cannot sign the audit chain: {e}"))?;
         crate::reviews::schedule::reconcile(&db, settings.review_intervals(), settings.time_zone).await?;
         let auth = web::Data::new(Auth {
             verifier: Verifier::new(keys, &settings),
@@ -175,7 +176,8 @@ pub async fn open_database(settings: &Settings, options: PoolOptions) -> Result<
 /// Loads the checkpoint signing key and records its public half (a new key vouches for the old).
 pub async fn open_checkpointer(settings: &Settings, db: &Db, clock: &SharedClock) -> Result<Checkpointer, String> {
     let key = SigningKey::load(settings, !db.backend().is_postgres())?;
-    let checkpointer = Checkpointer::new(key, settings.audit_checkpoint_interval, settings.time_zone);
+    let (interval, grace) = (settings.audit_checkpoint_interval, settings.audit_checkpoint_grace);
+    let checkpointer = Checkpointer::new(key, interval, grace, settings.time_zone);
     let (signer, at) = (checkpointer.clone(), clock.now());
     db.write(move |conn| keyring::register(conn, signer.key(), at))
         .await

@@ -1,6 +1,8 @@
 //! Signed checkpoints of the audit chain (as Certificate Transparency signs its tree heads):
-//! `(seq, head_hash, at, key_id)` signed with the Ed25519 key kept outside the database, written
-//! on demand and automatically once per interval of the business time zone.
+//! `(number, seq, head_hash, prev, at, key_id)` signed with the Ed25519 key kept outside the
+//! database, written on demand, at start and automatically once per interval of the business time
+//! zone. Each names the checkpoint before it (`prev`), and each is published in the event feed as
+//! `audit.checkpoint_created`, so a deleted checkpoint leaves a gap that a witness outside can see.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,15 +11,20 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
-use super::chain::{format_at, GENESIS};
+use super::chain::{self, format_at, GENESIS};
 use super::signing::SigningKey;
 use super::Change;
 use crate::auth::Caller;
 use crate::db::schema::{audit_checkpoints as cp, audit_events as ae};
 use crate::db::{dispatch, Db, DbConnection};
 use crate::error::ApiError;
+use crate::events::api::{CheckpointSnapshot, EventData};
+use crate::events::snapshot::EventDraft;
 
-/// One stored checkpoint.
+/// The audited action of a signed checkpoint (its `resource_id` is the checkpoint's id).
+pub const CREATED: &str = "audit_checkpoint.created";
+
+/// One stored checkpoint; `number` and `prev` are `None` on checkpoints signed before they chained.
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = cp, treat_none_as_default_value = false)]
 pub struct CheckpointRow {
@@ -27,19 +34,53 @@ pub struct CheckpointRow {
     pub at: NaiveDateTime,
     pub key_id: String,
     pub signature: String,
+    pub number: Option<i64>,
+    pub prev: Option<String>,
 }
 
 impl CheckpointRow {
-    /// The exact text that is signed.
+    /// The exact text that is signed (a legacy checkpoint's has no `number` and `prev`).
     pub fn message(&self) -> String {
-        message(self.seq, &self.head_hash, self.at, &self.key_id)
+        match (self.number, &self.prev) {
+            (Some(number), Some(prev)) => {
+                chained_message(number, self.seq, &self.head_hash, prev, self.at, &self.key_id)
+            }
+            _ => message(self.seq, &self.head_hash, self.at, &self.key_id),
+        }
+    }
+
+    /// What the next checkpoint signs as `prev`: SHA-256 (hex) of the message, a line feed and the signature.
+    pub fn hash(&self) -> String {
+        chain::sha256_hex(format!("{}\n{}", self.message(), self.signature).as_bytes())
+    }
+
+    /// The feed event that publishes a chained checkpoint.
+    fn draft(&self) -> EventDraft {
+        let snapshot = CheckpointSnapshot {
+            number: self.number.unwrap_or_default(),
+            seq: self.seq,
+            head_hash: self.head_hash.clone(),
+            prev: self.prev.clone().unwrap_or_default(),
+            at: self.at.and_utc(),
+            key_id: self.key_id.clone(),
+            signature: self.signature.clone(),
+        };
+        EventDraft::new(1, EventData { checkpoint: Some(snapshot), ..Default::default() })
     }
 }
 
-/// The signed text: canonical JSON, keys in byte order, no whitespace.
+/// The signed text of a legacy (unchained) checkpoint: canonical JSON, keys in byte order, no whitespace.
 pub fn message(seq: i64, head_hash: &str, at: NaiveDateTime, key_id: &str) -> String {
     format!(
         r#"{{"at":"{}","head_hash":"{head_hash}","key_id":"{key_id}","seq":{seq},"type":"audit_checkpoint"}}"#,
+        format_at(at)
+    )
+}
+
+/// The signed text of a chained checkpoint: canonical JSON, keys in byte order, no whitespace.
+pub fn chained_message(number: i64, seq: i64, head_hash: &str, prev: &str, at: NaiveDateTime, key_id: &str) -> String {
+    format!(
+        r#"{{"at":"{}","head_hash":"{head_hash}","key_id":"{key_id}","number":{number},"prev":"{prev}","seq":{seq},"type":"audit_checkpoint"}}"#,
         format_at(at)
     )
 }
@@ -49,13 +90,15 @@ pub fn message(seq: i64, head_hash: &str, at: NaiveDateTime, key_id: &str) -> St
 pub struct Checkpointer {
     key: Arc<SigningKey>,
     interval: Duration,
+    grace: Duration,
     time_zone: Tz,
 }
 
 impl Checkpointer {
-    /// A checkpointer signing with `key` every `interval` (zero: never automatically).
-    pub fn new(key: SigningKey, interval: Duration, time_zone: Tz) -> Self {
-        Self { key: Arc::new(key), interval, time_zone }
+    /// A checkpointer signing with `key` every `interval` (zero: never automatically); `grace` is
+    /// how much longer than the interval an event may wait for the checkpoint that covers it.
+    pub fn new(key: SigningKey, interval: Duration, grace: Duration, time_zone: Tz) -> Self {
+        Self { key: Arc::new(key), interval, grace, time_zone }
     }
 
     /// The signing key.
@@ -66,6 +109,38 @@ impl Checkpointer {
     /// How often checkpoints are written automatically, if at all.
     pub fn interval(&self) -> Option<Duration> {
         (!self.interval.is_zero()).then_some(self.interval)
+    }
+
+    /// How old an event may be before a checkpoint must cover it (interval plus grace); `None`
+    /// when automatic checkpoints are off.
+    pub fn coverage_window(&self) -> Option<chrono::Duration> {
+        let window = self.interval()? + self.grace;
+        chrono::Duration::from_std(window).ok()
+    }
+
+    /// Signs the head at start unless it is covered already (nothing was appended since the newest
+    /// checkpoint's own event) or the chain is empty; nothing when automatic checkpoints are off.
+    pub async fn sign_at_start(&self, db: &Db, now: DateTime<Utc>) -> Result<Option<CheckpointRow>, ApiError> {
+        if self.interval().is_none() {
+            return Ok(None);
+        }
+        let key = self.key.clone();
+        db.write(move |conn| {
+            dispatch::lock_audit_chain(conn)?;
+            let head: Option<(i64, String, String)> = ae::table
+                .select((ae::seq, ae::action, ae::resource_id))
+                .order(ae::seq.desc())
+                .first(conn)
+                .optional()?;
+            let Some((seq, action, resource_id)) = head else { return Ok(None) };
+            let covered = action == CREATED
+                && cp::table.find(&resource_id).select(cp::seq).first::<i64>(conn).optional()? == Some(seq - 1);
+            if covered {
+                return Ok(None);
+            }
+            sign_head(conn, &key, &Caller::system(), now).map(Some)
+        })
+        .await
     }
 
     /// Signs the current head of the chain now, at `caller`'s request.
@@ -100,8 +175,9 @@ pub fn period(at: DateTime<Utc>, interval: Duration, tz: Tz) -> i64 {
     local.div_euclid(interval.as_secs().max(1) as i64)
 }
 
-/// Signs and stores the chain head as of now, under the chain lock, and records who asked for it
-/// (the event comes after the head it signs, so the next checkpoint covers it).
+/// Signs and stores the chain head as of now, under the chain lock, linked to the checkpoint before
+/// it, and records who asked for it with its feed event (the event comes after the head it signs,
+/// so the next checkpoint covers it).
 fn sign_head(
     conn: &mut DbConnection,
     key: &SigningKey,
@@ -112,6 +188,7 @@ fn sign_head(
     let head: Option<(i64, String)> =
         ae::table.select((ae::seq, ae::hash)).order(ae::seq.desc()).first(conn).optional()?;
     let (seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
+    let (number, prev) = next_link(conn)?;
     let mut row = CheckpointRow {
         id: uuid::Uuid::now_v7().to_string(),
         seq,
@@ -119,20 +196,38 @@ fn sign_head(
         at: at.naive_utc(),
         key_id: key.key_id.clone(),
         signature: String::new(),
+        number: Some(number),
+        prev: Some(prev),
     };
     row.signature = key.sign(row.message().as_bytes());
     diesel::insert_into(cp::table).values(&row).execute(conn)?;
-    let change = Change {
-        action: "audit_checkpoint.created".to_owned(),
-        resource_type: "audit_checkpoint",
-        resource_id: row.id.clone(),
-        consignee_id: None,
-        changes: serde_json::json!({ "after": { "seq": row.seq, "head_hash": row.head_hash, "key_id": row.key_id } }),
-        event: None,
-    };
+    let after = serde_json::json!({
+        "number": number, "seq": row.seq, "head_hash": row.head_hash, "prev": row.prev, "key_id": row.key_id
+    });
+    let change = Change::of("audit_checkpoint", row.id.clone(), None, "created", serde_json::json!({ "after": after }))
+        .with_event(row.draft());
     super::append(conn, caller, at, change)?;
-    tracing::info!(seq, key_id = %row.key_id, "signed an audit checkpoint");
+    tracing::info!(number, seq, key_id = %row.key_id, "signed an audit checkpoint");
     Ok(row)
+}
+
+/// The number and `prev` of the next checkpoint: after the newest chained one, or number 1 linked
+/// to the newest legacy checkpoint (the genesis hash when there is none).
+fn next_link(conn: &mut DbConnection) -> Result<(i64, String), ApiError> {
+    let last: Option<CheckpointRow> =
+        cp::table.filter(cp::number.is_not_null()).order(cp::number.desc()).first(conn).optional()?;
+    if let Some(last) = last {
+        return Ok((last.number.unwrap_or_default() + 1, last.hash()));
+    }
+    let legacy: Option<CheckpointRow> =
+        cp::table.filter(cp::number.is_null()).order((cp::seq.desc(), cp::id.desc())).first(conn).optional()?;
+    Ok((1, legacy.map_or_else(|| GENESIS.to_owned(), |row| row.hash())))
+}
+
+/// The newest legacy checkpoint among `checkpoints` (given in `seq`, id order), which the first
+/// chained one links to.
+pub fn newest_legacy(checkpoints: &[CheckpointRow]) -> Option<&CheckpointRow> {
+    checkpoints.iter().rfind(|c| c.number.is_none())
 }
 
 /// The checkpoint with `id`, or 404.

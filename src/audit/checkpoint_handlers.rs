@@ -17,8 +17,10 @@ use crate::validation;
 /// Sign a checkpoint now.
 ///
 /// Signs the current head of the audit chain with the server's Ed25519 key (kept outside the
-/// database). Keep checkpoints outside the service too: `verify` detects a chain that was
-/// truncated or rewritten behind any checkpoint it is given.
+/// database), numbered after the newest checkpoint and linked to it (`prev`), and publishes it
+/// in the event feed as `audit.checkpoint_created`. Keep checkpoints outside the service too (a
+/// webhook subscribed to that type hands each one to a witness): `verify` detects a chain that was
+/// truncated or rewritten behind any checkpoint it is given, and a checkpoint that was deleted.
 #[utoipa::path(
     tag = "audit",
     operation_id = "create_audit_checkpoint",

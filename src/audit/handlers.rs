@@ -66,7 +66,13 @@ pub async fn export_events(
 /// Verify the audit chain.
 ///
 /// Walks every link, checks the chain against every stored checkpoint (signature and hash) and
-/// against each `SEQ:HASH` in `expect`, and lists everything that does not hold.
+/// against each `SEQ:HASH` in `expect`, and lists everything that does not hold. Deleted
+/// checkpoints show too: a checkpoint whose `audit_checkpoint.created` event is in the trail must
+/// still be stored, chained checkpoints must be numbered without gaps and each must link (`prev`)
+/// to the one before; and while automatic checkpoints are on, every event older than the
+/// checkpoint interval plus `CR_AUDIT_CHECKPOINT_GRACE` (counted from the server's clock) must be
+/// covered by a checkpoint that the configured key verifies. Problems answer 200 with
+/// `valid: false`.
 #[utoipa::path(
     tag = "audit",
     operation_id = "verify_audit_chain",
@@ -78,7 +84,8 @@ pub async fn export_events(
 pub async fn verify(state: web::Data<AppState>, query: web::Query<VerifyQuery>) -> Result<HttpResponse, ApiError> {
     let expected = query.expect.as_deref().map(Expectation::parse_list).transpose()?.unwrap_or_default();
     let checkpointer = state.checkpointer.clone();
-    let report = state.db.run(move |c| super::verify::verify(c, checkpointer.key(), &expected)).await?;
+    let now = state.clock.now();
+    let report = state.db.run(move |c| super::verify::verify(c, &checkpointer, now, &expected)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(report))
 }
 

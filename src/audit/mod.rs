@@ -4,6 +4,7 @@ pub mod api;
 pub mod chain;
 pub mod checkpoint;
 pub mod checkpoint_api;
+pub mod checkpoint_checks;
 mod checkpoint_handlers;
 pub mod export;
 pub mod handlers;

@@ -1,16 +1,19 @@
 //! Walking the chain: every link, every `changes` hash, a recorded redaction for every erasure,
-//! and the chain's hash at every signed checkpoint and at every `SEQ:HASH` the caller kept.
+//! the chain's hash at every signed checkpoint and at every `SEQ:HASH` the caller kept, and the
+//! checkpoints themselves (none missing, none skipped, recent enough).
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::api::{Expectation, VerifyProblem, VerifyReport};
 use super::chain::{self, GENESIS};
-use super::checkpoint::{self, CheckpointRow};
+use super::checkpoint::{self, CheckpointRow, Checkpointer};
+use super::checkpoint_checks::{self, Recorded};
 use super::keyring;
 use super::model::AuditEventRow;
-use super::signing::{self, SigningKey};
+use super::signing;
 use super::store::REDACTED;
 use crate::db::schema::audit_events as ae;
 use crate::db::DbConnection;
@@ -34,12 +37,21 @@ struct Walk {
     /// Redaction records: erased seq → the hash they say was erased.
     redactions: HashMap<i64, String>,
     anchors: BTreeMap<i64, Vec<Anchor>>,
+    /// The checkpoints the trail records as signed.
+    recorded: Vec<Recorded>,
     problems: Vec<VerifyProblem>,
 }
 
-/// Walks the whole chain and reports everything that does not hold.
-pub fn verify(conn: &mut DbConnection, key: &SigningKey, expected: &[Expectation]) -> Result<VerifyReport, ApiError> {
+/// Walks the whole chain and reports everything that does not hold; `now` (from the injectable
+/// clock) dates the events a checkpoint must cover by now.
+pub fn verify(
+    conn: &mut DbConnection,
+    checkpointer: &Checkpointer,
+    now: DateTime<Utc>,
+    expected: &[Expectation],
+) -> Result<VerifyReport, ApiError> {
     let checkpoints = checkpoint::all(conn)?;
+    let key = checkpointer.key();
     let trusted = keyring::trusted(&keyring::all(conn)?, &key.key_id, &key.public_key());
     let mut walk = Walk {
         prev_hash: GENESIS.to_owned(),
@@ -47,37 +59,51 @@ pub fn verify(conn: &mut DbConnection, key: &SigningKey, expected: &[Expectation
         erased: BTreeMap::new(),
         redactions: HashMap::new(),
         anchors: BTreeMap::new(),
+        recorded: Vec::new(),
         problems: Vec::new(),
     };
-    for cp in &checkpoints {
-        walk.add_checkpoint(cp, &trusted);
-    }
+    // In `seq` order, so the last one that verifies covers the most.
+    let newest_verified = checkpoints.iter().filter(|cp| walk.add_checkpoint(cp, &trusted)).last();
     for e in expected {
         let anchor = Anchor { hash: e.hash.clone(), checkpoint_id: None, source: format!("the expected {}", e.text()) };
         walk.anchors.entry(e.seq).or_default().push(anchor);
     }
     walk.check_anchors(0, GENESIS);
-    loop {
-        let rows: Vec<AuditEventRow> =
-            ae::table.filter(ae::seq.ge(walk.next_seq)).order(ae::seq.asc()).limit(BATCH).load(conn)?;
-        if rows.is_empty() {
-            return Ok(walk.finish(checkpoints.len() as i64));
-        }
-        for row in rows {
-            if let Some((seq, problem)) = check_link(&row, walk.next_seq, &walk.prev_hash) {
-                walk.problems.push(VerifyProblem::at(seq, problem));
-                return Ok(walk.report(checkpoints.len() as i64, false));
-            }
-            walk.note(&row);
-            walk.check_anchors(row.seq, &row.hash);
-            walk.prev_hash = row.hash;
-            walk.next_seq += 1;
-        }
+    let complete = walk.walk(conn)?;
+    walk.problems.extend(checkpoint_checks::missing(&checkpoints, &walk.recorded));
+    walk.problems.extend(checkpoint_checks::links(&checkpoints));
+    if let Some(window) = checkpointer.coverage_window() {
+        let uncovered = checkpoint_checks::uncovered(conn, newest_verified, &walk.recorded, now - window)?;
+        walk.problems.extend(uncovered);
     }
+    let checked = checkpoints.len() as i64;
+    Ok(if complete { walk.finish(checked) } else { walk.report(checked, false) })
 }
 
 impl Walk {
-    fn add_checkpoint(&mut self, cp: &CheckpointRow, trusted: &HashMap<String, String>) {
+    /// Follows the links from `next_seq` to the head; false when a link breaks (the walk stops there).
+    fn walk(&mut self, conn: &mut DbConnection) -> Result<bool, ApiError> {
+        loop {
+            let rows: Vec<AuditEventRow> =
+                ae::table.filter(ae::seq.ge(self.next_seq)).order(ae::seq.asc()).limit(BATCH).load(conn)?;
+            if rows.is_empty() {
+                return Ok(true);
+            }
+            for row in rows {
+                if let Some((seq, problem)) = check_link(&row, self.next_seq, &self.prev_hash) {
+                    self.problems.push(VerifyProblem::at(seq, problem));
+                    return Ok(false);
+                }
+                self.note(&row);
+                self.check_anchors(row.seq, &row.hash);
+                self.prev_hash = row.hash;
+                self.next_seq += 1;
+            }
+        }
+    }
+
+    /// Takes in a checkpoint; true when a trusted key's signature holds.
+    fn add_checkpoint(&mut self, cp: &CheckpointRow, trusted: &HashMap<String, String>) -> bool {
         let problem = match trusted.get(&cp.key_id) {
             None => Some(format!(
                 "checkpoint {} is signed by key {}, which the configured key does not vouch for",
@@ -90,13 +116,17 @@ impl Walk {
         };
         match problem {
             Some(detail) => {
-                self.problems.push(VerifyProblem { seq: Some(cp.seq), checkpoint_id: Some(cp.id.clone()), detail })
+                self.problems.push(VerifyProblem { seq: Some(cp.seq), checkpoint_id: Some(cp.id.clone()), detail });
+                false
             }
-            None => self.anchors.entry(cp.seq).or_default().push(Anchor {
-                hash: cp.head_hash.clone(),
-                checkpoint_id: Some(cp.id.clone()),
-                source: format!("checkpoint {} signed at {}", cp.id, chain::format_at(cp.at)),
-            }),
+            None => {
+                self.anchors.entry(cp.seq).or_default().push(Anchor {
+                    hash: cp.head_hash.clone(),
+                    checkpoint_id: Some(cp.id.clone()),
+                    source: format!("checkpoint {} signed at {}", cp.id, chain::format_at(cp.at)),
+                });
+                true
+            }
         }
     }
 
@@ -116,6 +146,9 @@ impl Walk {
     }
 
     fn note(&mut self, row: &AuditEventRow) {
+        if row.action == checkpoint::CREATED {
+            self.recorded.push(Recorded { seq: row.seq, checkpoint_id: row.resource_id.clone() });
+        }
         match &row.changes {
             None => {
                 self.erased.insert(row.seq, row.changes_sha256.clone());

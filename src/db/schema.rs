@@ -82,6 +82,8 @@ diesel::table! {
         at -> Timestamp,
         key_id -> Text,
         signature -> Text,
+        number -> Nullable<BigInt>,
+        prev -> Nullable<Text>,
     }
 }
 

@@ -132,6 +132,10 @@ pub enum EventType {
     #[serde(rename = "incident.report_overdue")]
     #[strum(serialize = "incident.report_overdue")]
     IncidentReportOverdue,
+    /// The server signed a checkpoint of the audit chain (for witnesses outside the service).
+    #[serde(rename = "audit.checkpoint_created")]
+    #[strum(serialize = "audit.checkpoint_created")]
+    AuditCheckpointCreated,
 }
 
 impl EventType {
@@ -141,6 +145,7 @@ impl EventType {
         let name = match action {
             "entrustment.created" => "entrustment.started",
             "incident.created" => "incident.recorded",
+            "audit_checkpoint.created" => "audit.checkpoint_created",
             other => other,
         };
         name.parse().ok()
@@ -169,7 +174,7 @@ pub struct Event {
     #[serde(rename = "type")]
     pub event_type: EventType,
     /// Kind of resource (`consignee`, `memorandum`, `entrustment`, `sub_consignment`, `review`,
-    /// `finding`, `certification`, `incident`).
+    /// `finding`, `certification`, `incident`, `audit_checkpoint`).
     pub resource_type: String,
     /// The resource's id.
     pub resource_id: String,
@@ -202,6 +207,8 @@ pub struct EventData {
     pub certification: Option<CertificationSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incident: Option<IncidentSnapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<CheckpointSnapshot>,
     /// The top-level fields a change altered (names only, never values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<Vec<String>>,
@@ -305,6 +312,30 @@ pub struct IncidentSnapshot {
     pub status: String,
     pub suspected: bool,
     pub company_aware_at: DateTime<Utc>,
+}
+
+/// A signed checkpoint of the audit chain: everything a witness needs to check its signature with
+/// the public key (`/audit/public-keys`) and to see that none was left out (`number`, `prev`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"number": 12, "seq": 57,
+    "head_hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e",
+    "prev": "9c1b8f3e2d4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c", "at": "2026-11-28T15:00:00Z",
+    "key_id": "3f9a2c7d1e5b8a40", "signature": "k8Q0v6gH2m1sV2bQ0XnY3zq3xN6pP7Y1QnE0Zt5o0W9jJ8kq4b7YbUj1f2VvR3Yd0cS3mR6tN1aL5uQ8eW2hAw=="}))]
+pub struct CheckpointSnapshot {
+    /// Its place among chained checkpoints: 1, 2, 3, …
+    pub number: i64,
+    /// `seq` of the chain head it signs.
+    pub seq: i64,
+    /// `hash` of the event at `seq`.
+    pub head_hash: String,
+    /// SHA-256 (hex) of the previous checkpoint's signed message, a line feed and its signature.
+    pub prev: String,
+    /// When it was signed.
+    pub at: DateTime<Utc>,
+    /// Id of the signing key.
+    pub key_id: String,
+    /// Ed25519 signature (base64) of the message described at `Checkpoint.signature`.
+    pub signature: String,
 }
 
 /// Reading the feed: after a cursor, optionally only some types.

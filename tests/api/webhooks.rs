@@ -14,7 +14,7 @@ use crate::helpers::receiver::{signed_by, Receiver};
 use crate::helpers::{error_fields, spawn_app, spawn_app_with, TestApp};
 
 /// Registers a webhook for `types` at `url`; answers (webhook, secret).
-async fn register(app: &TestApp, url: &str, types: &[&str]) -> (Value, String) {
+pub async fn register(app: &TestApp, url: &str, types: &[&str]) -> (Value, String) {
     let (status, created) =
         app.post_json("/api/v1/webhooks", "admin", &json!({"url": url, "event_types": types})).await;
     assert_eq!(status, 201, "{created}");

@@ -85,6 +85,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         jwt_max_ttl: Duration::from_secs(90 * 86_400),
         audit_signing_key_file,
         audit_checkpoint_interval: Duration::ZERO,
+        audit_checkpoint_grace: Duration::from_secs(3600),
         time_zone: chrono_tz::Asia::Tokyo,
         review_months_high: 6,
         review_months_medium: 12,

@@ -13,7 +13,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::fixtures::create_consignee;
+use crate::helpers::receiver::{signed_by, Receiver};
 use crate::helpers::{problem, spawn_app, spawn_app_at, TestApp};
+
+mod deletion;
 
 async fn checkpoint(app: &TestApp) -> Value {
     let response = app.request(Method::POST, "/api/v1/audit/checkpoints", "admin").send().await.unwrap();
@@ -58,30 +61,42 @@ async fn a_checkpoint_signs_the_head_and_an_auditor_can_check_it_with_openssl() 
     let (_, listed) = app.get_json("/api/v1/audit/checkpoints").await;
     assert_eq!(listed["items"][0], cp);
     // What the README tells an auditor to do, outside the service.
-    let dir = tempfile::tempdir().unwrap();
+    let message = signed_message(&cp);
+    assert!(message.contains(r#""number":1,"prev":"0000"#), "the first checkpoint links to the genesis: {message}");
+    let pem = key["public_key_pem"].as_str().unwrap();
+    let signature = cp["signature"].as_str().unwrap();
+    assert!(openssl_verifies(pem, &message, signature));
+    assert!(!openssl_verifies(pem, &message.replace("\"seq\":2", "\"seq\":1"), signature), "another head fails");
+}
+
+/// The text a chained checkpoint (from the API or the feed) signs, rebuilt as an auditor would.
+fn signed_message(cp: &Value) -> String {
     let at = DateTime::parse_from_rfc3339(cp["at"].as_str().unwrap()).unwrap().with_timezone(&Utc);
-    let message = format!(
-        r#"{{"at":"{}","head_hash":"{}","key_id":"{}","seq":{},"type":"audit_checkpoint"}}"#,
+    format!(
+        r#"{{"at":"{}","head_hash":"{}","key_id":"{}","number":{},"prev":"{}","seq":{},"type":"audit_checkpoint"}}"#,
         at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
         cp["head_hash"].as_str().unwrap(),
         cp["key_id"].as_str().unwrap(),
+        cp["number"],
+        cp["prev"].as_str().unwrap(),
         cp["seq"]
-    );
+    )
+}
+
+/// Whether `openssl pkeyutl -verify` accepts `signature` (base64) of `message` under `pem`.
+fn openssl_verifies(pem: &str, message: &str, signature: &str) -> bool {
     use base64::Engine;
-    let signature = base64::engine::general_purpose::STANDARD.decode(cp["signature"].as_str().unwrap()).unwrap();
-    std::fs::write(dir.path().join("key.pem"), key["public_key_pem"].as_str().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let signature = base64::engine::general_purpose::STANDARD.decode(signature).unwrap();
+    std::fs::write(dir.path().join("key.pem"), pem).unwrap();
     std::fs::write(dir.path().join("sig"), &signature).unwrap();
-    let openssl = |msg: &str| {
-        std::fs::write(dir.path().join("msg"), msg).unwrap();
-        Command::new("openssl")
-            .args(["pkeyutl", "-verify", "-pubin", "-inkey", "key.pem", "-rawin", "-in", "msg", "-sigfile", "sig"])
-            .current_dir(dir.path())
-            .output()
-            .expect("openssl is installed")
-    };
-    let good = openssl(&message);
-    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
-    assert!(!openssl(&message.replace("\"seq\":2", "\"seq\":1")).status.success(), "another head fails");
+    std::fs::write(dir.path().join("msg"), message).unwrap();
+    let output = Command::new("openssl")
+        .args(["pkeyutl", "-verify", "-pubin", "-inkey", "key.pem", "-rawin", "-in", "msg", "-sigfile", "sig"])
+        .current_dir(dir.path())
+        .output()
+        .expect("openssl is installed");
+    output.status.success()
 }
 
 #[tokio::test]
@@ -236,4 +251,38 @@ async fn the_daily_checkpoint_is_written_once_per_business_day() {
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     let forbidden = app.request(Method::POST, "/api/v1/audit/checkpoints", "privacy_officer").send().await.unwrap();
     problem(forbidden, 403).await;
+}
+
+#[tokio::test]
+async fn each_checkpoint_is_published_in_the_feed_and_a_webhook_hands_it_to_a_witness() {
+    let app = spawn_app().await;
+    let witness = Receiver::start(0).await;
+    let (_, secret) = crate::webhooks::register(&app, &witness.url, &["audit.checkpoint_created"]).await;
+    consignees(&app, &["One KK"]).await;
+    let first = checkpoint(&app).await;
+    let second = checkpoint(&app).await;
+    let (status, feed) = app.get_json("/api/v1/events?types=audit.checkpoint_created").await;
+    assert_eq!(status, 200, "{feed}");
+    let events = feed["items"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{feed}");
+    let (_, keys) = app.get_json("/api/v1/audit/public-keys").await;
+    let pem = keys["items"][0]["public_key_pem"].as_str().unwrap();
+    for (event, signed) in events.iter().zip([&first, &second]) {
+        assert_eq!((event["resource_type"].as_str(), &event["resource_id"]), (Some("audit_checkpoint"), &signed["id"]));
+        let head = &event["data"]["checkpoint"];
+        for field in ["number", "seq", "head_hash", "prev", "at", "key_id", "signature"] {
+            assert_eq!(head[field], signed[field], "{field}: {event}");
+        }
+        assert!(openssl_verifies(pem, &signed_message(head), head["signature"].as_str().unwrap()), "{event}");
+    }
+    assert_eq!(events[1]["data"]["checkpoint"]["prev"], json!(sha256_of(&first)), "the second names the first");
+    witness.wait_for("both checkpoints", |r| r.iter().filter(|r| r.answered == 204).count() == 2).await;
+    let delivered: Vec<Value> = witness.delivered().iter().map(|r| serde_json::from_str(&r.body).unwrap()).collect();
+    assert!(witness.delivered().iter().all(|r| signed_by(r, &secret)));
+    assert_eq!(delivered.iter().map(|e| e["data"]["checkpoint"]["number"].clone()).collect::<Vec<_>>(), [1, 2]);
+}
+
+/// What the next checkpoint signs as `prev`: SHA-256 of the signed message, a line feed and the signature.
+fn sha256_of(cp: &Value) -> String {
+    chain::sha256_hex(format!("{}\n{}", signed_message(cp), cp["signature"].as_str().unwrap()).as_bytes())
 }
