@@ -142,6 +142,10 @@ pub struct Settings {
     /// How long an Idempotency-Key and its response are kept.
     #[arg(long, env = "CR_IDEMPOTENCY_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
     pub idempotency_ttl: Duration,
+    /// How long a running request's claim on its Idempotency-Key lasts unless its holder renews
+    /// it (every third of it); a retry after its holder died runs once this has passed.
+    #[arg(long, env = "CR_IDEMPOTENCY_LEASE", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub idempotency_lease: Duration,
     /// Serve `GET /metrics` (OpenMetrics text, without a token).
     #[arg(long, env = "CR_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
     pub metrics: bool,

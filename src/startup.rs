@@ -101,6 +101,7 @@ impl Application {
             report_deadlines: settings.report_deadlines(),
             body_limit: settings.body_limit,
             idempotency_ttl: idempotency_ttl(&settings)?,
+            idempotency_lease: idempotency_lease(&settings)?,
             webhooks: settings.webhooks(),
             webhook_polls: Default::default(),
             metrics: settings.metrics,
@@ -155,6 +156,15 @@ fn idempotency_ttl(settings: &Settings) -> Result<chrono::Duration, String> {
         return Err(format!("CR_IDEMPOTENCY_TTL must be between 1m and 366d, not {ttl:?}"));
     }
     chrono::Duration::from_std(ttl).map_err(|e| format!("CR_IDEMPOTENCY_TTL is out of range: {e}"))
+}
+
+/// `CR_IDEMPOTENCY_LEASE`, between a second and an hour.
+fn idempotency_lease(settings: &Settings) -> Result<Duration, String> {
+    let lease = settings.idempotency_lease;
+    match (Duration::from_secs(1)..=Duration::from_secs(3600)).contains(&lease) {
+        true => Ok(lease),
+        false => Err(format!("CR_IDEMPOTENCY_LEASE must be between 1s and 1h, not {lease:?}")),
+    }
 }
 
 /// Opens the pool with `options` and applies pending migrations.

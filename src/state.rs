@@ -31,6 +31,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// How long an Idempotency-Key and its response are kept.
     pub idempotency_ttl: chrono::Duration,
+    /// How long a running request's claim on its Idempotency-Key lasts unless renewed.
+    pub idempotency_lease: std::time::Duration,
     /// How webhooks are delivered.
     pub webhooks: crate::webhooks::WebhookSettings,
     /// Claim cycles the webhook worker has finished.

@@ -17,21 +17,38 @@ pub fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T, ApiEr
 where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 {
+    begin_write(conn)?;
+    match f(conn) {
+        Ok(value) => {
+            commit(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            rollback(conn);
+            Err(err)
+        }
+    }
+}
+
+/// Opens a transaction that holds the write lock from its first statement (see [`write_transaction`]).
+pub fn begin_write(conn: &mut DbConnection) -> Result<(), ApiError> {
     match conn {
         DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(err) => {
-            if let Err(rollback) = Manager::rollback_transaction(conn) {
-                tracing::error!(error = %rollback, "rollback failed");
-            }
-            Err(err)
-        }
+    Ok(())
+}
+
+/// Commits the open transaction.
+pub fn commit(conn: &mut DbConnection) -> Result<(), ApiError> {
+    Ok(Manager::commit_transaction(conn)?)
+}
+
+/// Rolls the open transaction back (a failure is logged: the connection is then broken and the
+/// pool discards it).
+pub fn rollback(conn: &mut DbConnection) {
+    if let Err(rollback) = Manager::rollback_transaction(conn) {
+        tracing::error!(error = %rollback, "rollback failed");
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod dispatch;
+pub mod held;
 pub mod migrations;
 pub mod pool;
 pub mod schema;
@@ -27,12 +28,16 @@ pub enum DbConnection {
 }
 
 impl Db {
-    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's tracing span.
+    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's tracing span
+    /// (on the held transaction's connection once a write in a [`held::HeldWrite`] scope opened it).
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(held) = held::open() {
+            return self.run_held(held, f).await;
+        }
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         web::block(move || {
@@ -45,12 +50,16 @@ impl Db {
         .await?
     }
 
-    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE` on SQLite) on the blocking pool.
+    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE` on SQLite) on the blocking pool; inside a
+    /// [`held::HeldWrite`] scope, in the transaction it holds open (as a savepoint).
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(held) = held::current() {
+            return self.write_held(held, f).await;
+        }
         self.run(move |conn| dispatch::write_transaction(conn, f)).await
     }
 }

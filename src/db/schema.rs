@@ -387,6 +387,7 @@ diesel::table! {
         response_body -> Nullable<Binary>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        leased_until -> Timestamp,
     }
 }
 

@@ -1,8 +1,10 @@
 //! `Idempotency-Key` on every POST (IETF httpapi draft): the first request's response is kept
 //! with a hash of the request, a retry with the same key and request gets that response again
 //! without running twice, the same key with another request is 422, and a retry while the first
-//! still runs is 409. Keys belong to the caller (the token's subject) and expire
-//! (`CR_IDEMPOTENCY_TTL`, default 24 h).
+//! still runs is 409. The response commits in the transaction of the change it answers, so after a
+//! crash a retry finds either both or neither; a claim's lease, renewed while its request runs,
+//! lets a retry take over from a holder that died. Keys belong to the caller (the token's subject)
+//! and expire (`CR_IDEMPOTENCY_TTL`, 24 h by default).
 
 pub mod store;
 
@@ -13,9 +15,12 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
 use self::store::{Claim, StoredResponse};
 use crate::auth::guard::RouteBodyLimit;
 use crate::auth::Caller;
+use crate::db::held::HeldWrite;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -96,8 +101,9 @@ pub async fn handle(
     };
     let hash = request_hash(&req, &body);
     req.set_payload(actix_web::dev::Payload::from(body));
-    let (at, ttl, owner) = (state.clock.now(), state.idempotency_ttl, (caller.sub.clone(), key.clone()));
-    let claimed = state.db.write(move |c| store::claim(c, (&owner.0, &owner.1), &hash, at, ttl)).await;
+    let (at, owner) = (state.clock.now(), (caller.sub.clone(), key.clone()));
+    let terms = (state.idempotency_ttl, lease_of(&state));
+    let claimed = state.db.write(move |c| store::claim(c, (&owner.0, &owner.1), &hash, at, terms)).await;
     let claimed_at = match claimed {
         Ok(Claim::Run(claimed_at)) => claimed_at,
         Ok(Claim::Replay(stored)) => return Ok(req.into_response(replay(stored))),
@@ -112,11 +118,32 @@ pub async fn handle(
         Err(e) => return Ok(req.error_response(e)),
     };
     let owner: store::Owner = (caller.sub, key, claimed_at);
-    match next.call(req).await {
-        Ok(response) => keep(&state, owner, response).await,
+    let renewing = actix_web::rt::spawn(renew_while_running(state.clone(), owner.clone()));
+    let held = Arc::new(HeldWrite::default());
+    let answered = held.clone().scope(next.call(req)).await;
+    renewing.abort();
+    match answered {
+        Ok(response) => keep(&state, owner, &held, response).await,
         Err(e) => {
-            release(&state, owner).await;
+            abandon(&state, owner, &held).await;
             Err(e)
+        }
+    }
+}
+
+/// The claim's lease as a span of stored time.
+fn lease_of(state: &AppState) -> chrono::Duration {
+    chrono::Duration::from_std(state.idempotency_lease).unwrap_or(chrono::Duration::seconds(30))
+}
+
+/// Renews the claim's lease every third of it while the request runs (a task of its own, so its
+/// writes commit at once rather than with the request's).
+async fn renew_while_running(state: web::Data<AppState>, owner: store::Owner) {
+    loop {
+        tokio::time::sleep(state.idempotency_lease / 3).await;
+        let (until, mine) = (state.clock.now().naive_utc() + lease_of(&state), owner.clone());
+        if let Err(e) = state.db.write(move |c| store::renew(c, &mine, until)).await {
+            tracing::debug!(error = %e, "could not renew an idempotency lease");
         }
     }
 }
@@ -127,10 +154,21 @@ async fn release(state: &AppState, owner: store::Owner) {
     }
 }
 
-/// Stores a response (not a server error or a 429) for retries and passes it on.
+/// Rolls back what the request wrote and frees its key, so a retry runs it again.
+async fn abandon(state: &AppState, owner: store::Owner, held: &HeldWrite) {
+    if let Err(e) = state.db.end_held(held, |_| Ok(false)).await {
+        tracing::warn!(error = %e, "could not roll back an idempotent request");
+    }
+    release(state, owner).await;
+}
+
+/// Stores a response (not a server error or a 429) for retries, in the transaction of the change
+/// it answers when the request wrote one, and passes it on; a server error or a 429 rolls the
+/// change back and frees the key.
 async fn keep(
     state: &AppState,
     owner: store::Owner,
+    held: &HeldWrite,
     response: ServiceResponse<impl MessageBody>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let (req, response) = response.into_parts();
@@ -138,24 +176,41 @@ async fn keep(
     let body = match to_bytes(body).await {
         Ok(body) => body,
         Err(e) => {
-            release(state, owner).await;
+            abandon(state, owner, held).await;
             return Err(actix_web::error::ErrorInternalServerError(e.into().to_string()));
         }
     };
     let status = head.status();
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        release(state, owner).await;
-    } else {
-        let headers = head
-            .headers()
-            .iter()
-            .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
-            .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.to_string(), v.to_owned())))
-            .collect();
-        let stored = StoredResponse { status: status.as_u16(), headers, body: body.to_vec() };
-        // If this fails the key stays claimed: retries get 409 until it expires, never a second run.
-        if let Err(e) = state.db.write(move |c| store::finish(c, &owner, &stored)).await {
-            tracing::warn!(error = %e, "could not keep the response of an idempotent request");
+        abandon(state, owner, held).await;
+        return Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(body))));
+    }
+    let headers = head
+        .headers()
+        .iter()
+        .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
+        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.to_string(), v.to_owned())))
+        .collect();
+    let stored = StoredResponse { status: status.as_u16(), headers, body: body.to_vec() };
+    let (mine, kept) = (owner.clone(), stored.clone());
+    match state.db.end_held(held, move |c| store::finish(c, &mine, &kept)).await {
+        Ok(Some(true)) => {}
+        Ok(Some(false)) => {
+            let e = ApiError::Conflict(format!(
+                "this request's claim on its {HEADER} ran out and a retry took it over; nothing was changed"
+            ));
+            return Ok(ServiceResponse::from_err(e, req).map_into_boxed_body());
+        }
+        // Nothing was written: the response is kept on its own (should that fail, the key's lease
+        // runs out and a retry runs the request, which changed nothing, again).
+        Ok(None) => {
+            if let Err(e) = state.db.write(move |c| store::finish(c, &owner, &stored)).await {
+                tracing::warn!(error = %e, "could not keep the response of an idempotent request");
+            }
+        }
+        Err(e) => {
+            release(state, owner).await;
+            return Ok(ServiceResponse::from_err(e, req).map_into_boxed_body());
         }
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(body))))

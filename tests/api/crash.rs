@@ -25,15 +25,21 @@ const WRITES_PER_ROUND: usize = 6;
 const CLIENTS: usize = 6;
 
 /// The server binary of this build, on the app's database and keys.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Server {
     fn start(app: &TestApp) -> Self {
+        Self::start_with(app, &[])
+    }
+
+    /// The server binary on `app`'s database and keys, with more environment.
+    pub(crate) fn start_with(app: &TestApp, env: &[(&str, &str)]) -> Self {
         let mut child = app
             .cli_command(&[])
+            .envs(env.iter().copied())
             .env("CR_BIND", "127.0.0.1:0")
             .env("CR_WORKERS", "2")
             .env("CR_EVENT_SCAN_INTERVAL", "0s")
@@ -51,7 +57,8 @@ impl Server {
         Self { child, address }
     }
 
-    fn kill(mut self) {
+    /// SIGKILL, and wait for the process to be gone.
+    pub(crate) fn kill(mut self) {
         self.child.kill().unwrap(); // SIGKILL
         self.child.wait().unwrap();
     }

@@ -26,6 +26,7 @@ mod hardening;
 mod health;
 mod holders;
 mod idempotency;
+mod idempotency_crash;
 mod imports;
 mod incidents;
 mod memoranda;

@@ -98,6 +98,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         incident_final_days: 30,
         incident_final_days_wrongful: 60,
         idempotency_ttl: Duration::from_secs(24 * 3600),
+        idempotency_lease: Duration::from_secs(30),
         metrics: true,
         event_scan_interval: Duration::ZERO,
         webhook_allow_networks: vec!["127.0.0.1/32".parse().unwrap()],
