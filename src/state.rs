@@ -33,8 +33,8 @@ pub struct AppState {
     pub idempotency_ttl: chrono::Duration,
     /// How webhooks are delivered.
     pub webhooks: crate::webhooks::WebhookSettings,
-    /// Whether `GET /metrics` answers.
-    pub metrics: bool,
+    /// This application's metrics (and whether `GET /metrics` answers).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// Record types an erasure withholds (`CR_ERASURE_RETAIN`).
     pub erasure_retain: Vec<crate::privacy::api::RecordType>,
     /// Consignees' derived values, reused by reads while current.
