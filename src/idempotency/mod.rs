@@ -1,8 +1,8 @@
 //! `Idempotency-Key` on every POST (IETF httpapi draft): the first request's response is kept
 //! with a hash of the request, a retry with the same key and request gets that response again
 //! without running twice, the same key with another request is 422, and a retry while the first
-//! still runs is 409. Keys belong to the caller (the token's subject) and expire
-//! (`CR_IDEMPOTENCY_TTL`, default 24 h).
+//! still runs is 409. Keys belong to the caller (the token's subject) and expire after
+//! `CR_IDEMPOTENCY_TTL` (24 h by default).
 
 pub mod store;
 
