@@ -153,7 +153,7 @@ pub struct Settings {
     /// `0s` turns the scan off.
     #[arg(long, env = "CR_EVENT_SCAN_INTERVAL", default_value = "15m", value_parser = humantime::parse_duration)]
     pub event_scan_interval: Duration,
-    /// Networks webhooks may reach although private, loopback or link-local (comma-separated
+    /// Networks webhooks may reach although not public (private, loopback, link-local, …; comma-separated
     /// CIDRs such as `10.0.0.0/8,127.0.0.1/32`); none by default.
     #[arg(long, env = "CR_WEBHOOK_ALLOW_NETWORKS", value_delimiter = ',')]
     pub webhook_allow_networks: Vec<ipnet::IpNet>,

@@ -30,6 +30,7 @@ use crate::http::body::{BodyLimit, BodyTimeout};
 use crate::http::conditional::RequireIfMatch;
 use crate::http::route_table::RouteTable;
 use crate::http::{extractors, fallback, headers, normalize, query_guard, request_id};
+use crate::metrics::Metrics;
 use crate::openapi::{self, API_PREFIX};
 use crate::state::AppState;
 
@@ -89,6 +90,9 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let doc = openapi::document();
+        let table = RouteTable::from_openapi(&doc);
+        let routes = table.templates().chain(UNDOCUMENTED_ROUTES.map(str::to_owned));
         let state = web::Data::new(AppState {
             db: db.clone(),
             clock: clock.clone(),
@@ -104,12 +108,12 @@ impl Application {
             idempotency_lease: idempotency_lease(&settings)?,
             webhooks: settings.webhooks(),
             webhook_polls: Default::default(),
-            metrics: settings.metrics,
+            metrics: Arc::new(Metrics::new(settings.metrics, &db, routes)),
             consignee_views: Default::default(),
             erasure_retain: settings.erasure_retain.clone(),
         });
         let webhook_client = crate::webhooks::worker::client(&state.webhooks)?;
-        let server = serve(listener, &settings, state.clone(), auth.clone())
+        let server = serve(listener, &settings, (doc, table), state.clone(), auth.clone())
             .map_err(|e| format!("cannot start the server: {e}"))?;
         checkpoint::spawn_schedule(checkpointer, db, clock);
         if settings.compliance_snapshots {
@@ -195,19 +199,25 @@ pub async fn open_checkpointer(settings: &Settings, db: &Db, clock: &SharedClock
     Ok(checkpointer)
 }
 
+/// Served outside the OpenAPI document: Swagger UI (its assets, and the redirects to it) and the
+/// document itself.
+const SWAGGER_UI: &str = "/swagger-ui/{_:.*}";
+const DOCUMENT: &str = "/api-docs/openapi.json";
+const UNDOCUMENTED_ROUTES: [&str; 4] = [SWAGGER_UI, DOCUMENT, "/swagger-ui", "/"];
+
 fn serve(
     listener: TcpListener,
     settings: &Settings,
+    (doc, table): (utoipa::openapi::OpenApi, RouteTable),
     state: web::Data<AppState>,
     auth: web::Data<Auth>,
 ) -> std::io::Result<Server> {
-    let doc = openapi::document();
-    let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let table = web::Data::new(table);
     let (limit, if_match) = (BodyLimit(settings.body_limit), RequireIfMatch(settings.require_if_match));
     let (body_timeout, http) = (BodyTimeout(settings.http.request_body_timeout), settings.http.clone());
     let server = HttpServer::new(move || {
         let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
-        with_plumbing(app, table.clone())
+        with_plumbing(app, table.clone(), state.metrics.clone())
             .wrap(Condition::new(headers::cors_enabled(&http), headers::cors(&http)))
             .app_data(state.clone())
             .app_data(auth.clone())
@@ -217,7 +227,7 @@ fn serve(
             .app_data(if_match)
             .app_data(extractors::path_config())
             .app_data(extractors::query_config())
-            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+            .service(SwaggerUi::new(SWAGGER_UI).url(DOCUMENT, doc.clone()))
             .route("/swagger-ui", web::get().to(|| redirect("/swagger-ui/")))
             .route("/", web::get().to(|| redirect("/swagger-ui/")))
             .default_service(web::to(fallback::not_routed))
@@ -243,6 +253,7 @@ async fn redirect(to: &'static str) -> HttpResponse {
 fn with_plumbing<T>(
     app: App<T>,
     table: web::Data<RouteTable>,
+    metrics: Arc<Metrics>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -266,14 +277,14 @@ where
         .wrap(actix_web::middleware::from_fn(crate::auth::guard::authorize))
         .wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
         .wrap(TracingLogger::<request_id::RootSpan>::new())
-        .wrap_fn(|req, srv| {
-            let (started, method) = (std::time::Instant::now(), req.method().to_string());
+        .wrap_fn(move |req, srv| {
+            let (started, method, metrics) = (std::time::Instant::now(), req.method().clone(), metrics.clone());
             let response = srv.call(req);
             async move {
                 let response = response.await?;
-                let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-                let labels = crate::metrics::RequestLabels { route, method, status: response.status().as_u16() };
-                crate::metrics::observe_request(labels, started.elapsed());
+                let pattern = response.request().match_pattern();
+                let labels = metrics.labels(&method, pattern, response.status().as_u16());
+                metrics.observe_request(labels, started.elapsed());
                 Ok(response)
             }
         })

@@ -37,8 +37,8 @@ pub struct AppState {
     pub webhooks: crate::webhooks::WebhookSettings,
     /// Claim cycles the webhook worker has finished.
     pub webhook_polls: crate::webhooks::worker::Polls,
-    /// Whether `GET /metrics` answers.
-    pub metrics: bool,
+    /// This application's metrics (and whether `GET /metrics` answers).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// Record types an erasure withholds (`CR_ERASURE_RETAIN`).
     pub erasure_retain: Vec<crate::privacy::api::RecordType>,
     /// Consignees' derived values, reused by reads while current.

@@ -38,13 +38,13 @@ impl Db {
         if let Some(held) = held::open() {
             return self.run_held(held, f).await;
         }
-        let pool = self.pool.clone();
+        let (pool, pool_wait) = (self.pool.clone(), self.pool_wait.clone());
         let span = tracing::Span::current();
         web::block(move || {
             let _entered = span.enter();
             let waited = std::time::Instant::now();
             let mut conn = pool.get()?;
-            crate::metrics::observe_pool_wait(waited.elapsed());
+            pool_wait.observe(waited.elapsed().as_secs_f64());
             f(&mut conn)
         })
         .await?

@@ -8,6 +8,7 @@ use std::time::Duration;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection, SqliteConnection};
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 
 use super::DbConnection;
 
@@ -153,6 +154,8 @@ pub struct Db {
     pub(super) pool: r2d2::Pool<DbManager>,
     backend: Backend,
     queries: QueryCounter,
+    /// Seconds each checkout waited for a connection (a clone shares the samples).
+    pub(super) pool_wait: Histogram,
 }
 
 /// How to size and time the pool.
@@ -190,7 +193,9 @@ impl Db {
             .connection_timeout(options.connection_timeout)
             .build(manager)
             .map_err(|e| format!("cannot connect to the database at {}: {e}", redact_url(url)))?;
-        Ok(Self { pool, backend, queries })
+        // Buckets from 0.5 ms, doubling to about 4 s (past the usual connection timeout).
+        let pool_wait = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
+        Ok(Self { pool, backend, queries, pool_wait })
     }
 
     /// The backend this pool talks to.
@@ -201,6 +206,11 @@ impl Db {
     /// The pool's connections and how many are idle.
     pub fn pool_state(&self) -> r2d2::State {
         self.pool.state()
+    }
+
+    /// How long checkouts waited for a connection, for the application's metrics to expose.
+    pub fn pool_wait(&self) -> &Histogram {
+        &self.pool_wait
     }
 
     /// How many statements the pool's connections have run since it opened.

@@ -43,8 +43,8 @@ pub struct IfNoneMatch {
 #[derive(Debug, Clone, Copy)]
 pub struct RequireIfMatch(pub bool);
 
-/// A strong entity tag: the row version, followed by a short digest of the derived values
-/// (`"7-3f9a2c"`) when the representation carries values that move with the date or with other
+/// A strong entity tag: the row version, followed by 64 bits of a digest of the derived values
+/// (`"7-3f9a2c7d1e5b8a40"`) when the representation carries values that move with the date or with other
 /// records, so the tag changes whenever the representation does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag(String);
@@ -58,8 +58,7 @@ impl Tag {
     /// The tag of a representation with derived values: the version, then a digest of `derived`.
     pub fn derived<T: Serialize>(version: i64, derived: &T) -> Self {
         let json = serde_json::to_vec(derived).unwrap_or_default();
-        let digest = Sha256::digest(&json);
-        Self(format!("{version}-{}", hex::encode(&digest[..3])))
+        Self(format!("{version}-{}", hex::encode(&Sha256::digest(&json)[..8])))
     }
 
     /// The tag of a representation wholly derived from other records: a digest of it.

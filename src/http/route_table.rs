@@ -147,6 +147,11 @@ impl RouteTable {
         self.find(path).map(allowed_on)
     }
 
+    /// Every documented path template (`/api/v1/consignees/{id}`).
+    pub fn templates(&self) -> impl Iterator<Item = String> + '_ {
+        self.routes.values().flatten().map(|route| route.segments.join("/"))
+    }
+
     /// True when `path` (exactly, without a trailing slash) is a documented route.
     pub fn is_documented(&self, path: &str) -> bool {
         !path.ends_with('/') && self.find(path).is_some()

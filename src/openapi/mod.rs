@@ -153,7 +153,7 @@ fn idempotent(op: &mut Operation) {
         .max_length(Some(crate::idempotency::MAX_LEN))
         .pattern(Some(crate::idempotency::PATTERN));
     let description = "Makes the request safe to retry (IETF httpapi Idempotency-Key): the first response is kept \
-for 24 h (CR_IDEMPOTENCY_TTL) with a hash of the request; a retry with the same key and request gets it again \
+with a hash of the request for `CR_IDEMPOTENCY_TTL` (24 h by default); a retry with the same key and request gets it again \
 (with `Idempotent-Replayed: true`) without running twice. Keys belong to the token's subject.";
     let parameter = ParameterBuilder::new()
         .name("Idempotency-Key")

@@ -58,7 +58,8 @@ pub struct WebhookWithSecret {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://contracts.example.com/hooks/registry", "event_types": ["memorandum.signed"], "description": "Contract system"}))]
 pub struct WebhookInput {
-    /// `http` or `https` URL; private, loopback and link-local addresses are refused unless allowed.
+    /// `http` or `https` URL; addresses that are not globally reachable (IANA's special-purpose
+    /// registries: private, loopback, link-local, documentation, …) are refused unless allowed.
     #[serde(deserialize_with = "crate::http::body::trimmed")]
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]

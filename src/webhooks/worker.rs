@@ -206,14 +206,15 @@ fn jitter() -> f64 {
     f64::from(u16::from_be_bytes(byte)) / f64::from(u16::MAX)
 }
 
-/// Records the attempt and what follows: delivered, retried later, or given up.
+/// Records the attempt and what follows: delivered, retried later, or given up (`None` when the
+/// lease ran out and another worker took the delivery over).
 fn finish(
     conn: &mut DbConnection,
     settings: &WebhookSettings,
     job: &Job,
     outcome: &Outcome,
     at: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Option<DeliveryStatus>, ApiError> {
     let now = at.naive_utc();
     let delivery = &job.delivery;
     let attempt = delivery.attempts + 1;
@@ -238,13 +239,8 @@ fn finish(
         d::delivered_at.eq(delivered),
     );
     if diesel::update(ours).set(changes).execute(conn)? == 0 {
-        return Ok(()); // the lease ran out and another worker took it over
+        return Ok(None); // the lease ran out and another worker took it over
     }
-    crate::metrics::count_delivery(match status {
-        DeliveryStatus::Succeeded => "delivered",
-        DeliveryStatus::Pending => "retried",
-        DeliveryStatus::Failed => "failed",
-    });
     let row = AttemptRow {
         delivery_id: delivery.id.clone(),
         attempt,
@@ -263,7 +259,7 @@ fn finish(
         );
         super::store::disable(conn, at, &delivery.webhook_id, reason)?;
     }
-    Ok(())
+    Ok(Some(status))
 }
 
 /// Attempts one job and records what came of it.
@@ -271,8 +267,10 @@ async fn deliver(state: &AppState, client: &reqwest::Client, job: Job) {
     let settings = state.webhooks.clone();
     let outcome = attempt(client, &settings, &job, state.clock.now()).await;
     let at = state.clock.now();
-    if let Err(error) = state.db.write(move |conn| finish(conn, &settings, &job, &outcome, at)).await {
-        tracing::warn!(%error, "could not record a webhook delivery attempt");
+    match state.db.write(move |conn| finish(conn, &settings, &job, &outcome, at)).await {
+        Ok(Some(status)) => state.metrics.count_delivery(status),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not record a webhook delivery attempt"),
     }
 }
 

@@ -31,6 +31,18 @@ async fn create_returns_201_with_location_and_the_stored_body() {
 }
 
 #[tokio::test]
+async fn a_derived_etag_keeps_64_bits_of_its_digest() {
+    let app = spawn_app().await;
+    let created = create_consignee(&app, "株式会社タグ").await;
+    let path = format!("/api/v1/consignees/{}", created["id"].as_str().unwrap());
+    let response = app.request(Method::GET, &path, "viewer").send().await.unwrap();
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let (version, digest) = etag.trim_matches('"').split_once('-').unwrap();
+    assert_eq!(version, "1", "{etag}");
+    assert!(digest.len() == 16 && digest.bytes().all(|b| b.is_ascii_hexdigit()), "16 hex digits: {etag}");
+}
+
+#[tokio::test]
 async fn create_applies_defaults() {
     let app = spawn_app().await;
     let created = create_consignee_from(&app, &json!({"legal_name": "Minimal KK", "country": "de"})).await;

@@ -226,3 +226,19 @@ fn every_api_operation_names_the_permission_it_needs() {
         assert!(Permission::from_scope(scope).is_some(), "{id}: {scope} is no permission");
     }
 }
+
+#[test]
+fn the_idempotency_key_lifetime_is_the_configured_one() {
+    let doc: Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let mut found = 0;
+    for (_, path, op) in operations(&doc) {
+        let params = op["parameters"].as_array().into_iter().flatten();
+        for param in params.filter(|p| p["name"] == "Idempotency-Key") {
+            let text = param["description"].as_str().unwrap();
+            assert!(text.contains("`CR_IDEMPOTENCY_TTL` (24 h by default)"), "{path}: {text}");
+            assert!(!text.contains("for 24 h"), "{path}: the lifetime is configurable, not fixed: {text}");
+            found += 1;
+        }
+    }
+    assert!(found >= 1);
+}
