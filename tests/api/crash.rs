@@ -8,8 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use consignee_registry::db::pool::establish_sqlite;
 use diesel::sql_types::{BigInt, Text};
-use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::{QueryableByName, RunQueryDsl};
 use serde_json::{json, Value};
 
 use crate::helpers::fixtures::{approved_consignee_with_memorandum, consignee_body, entrustment_body};
@@ -131,7 +132,7 @@ struct Orphan {
 
 /// Every entrustment and consignee with its creation's audit event and outbox (event) row.
 fn half_written(database_url: &str) -> Vec<String> {
-    let mut conn = SqliteConnection::establish(database_url.trim_start_matches("sqlite://")).unwrap();
+    let mut conn = establish_sqlite(std::path::Path::new(database_url.trim_start_matches("sqlite://"))).unwrap();
     let sql = "SELECT r.id, \
         (SELECT COUNT(*) FROM audit_events a WHERE a.resource_id = r.id AND a.action = r.kind || '.created') AS audit, \
         (SELECT COUNT(*) FROM events e WHERE e.resource_id = r.id) AS outbox \

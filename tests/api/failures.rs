@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
-use consignee_registry::db::pool::{Backend, PoolOptions};
+use consignee_registry::db::pool::{establish_sqlite, Backend, PoolOptions};
 use consignee_registry::db::{Db, DbConnection};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
 use reqwest::Method;
 use serde_json::json;
 
@@ -40,7 +39,7 @@ async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
         return; // PostgreSQL's outage: the next test.
     }
     let Backend::Sqlite(path) = app.db.backend().clone() else { unreachable!() };
-    let mut holder = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+    let mut holder = establish_sqlite(&path).unwrap();
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
     let response = app
         .request(Method::POST, "/api/v1/consignees", "procurement")
