@@ -91,6 +91,10 @@ pub struct Settings {
     /// Claim holding the role: a name, or a dotted path such as `realm_access.roles`; a string or an array.
     #[arg(long, env = "CR_JWT_ROLE_CLAIM", default_value = "role")]
     pub jwt_role_claim: String,
+    /// Only role-claim values starting with this prefix count, the rest naming the role
+    /// (`consignee-registry:admin` is admin, a bare `admin` is ignored); unset, every value counts.
+    #[arg(long, env = "CR_JWT_ROLE_PREFIX")]
+    pub jwt_role_prefix: Option<String>,
     /// Longest token lifetime (`exp` − `iat`) accepted; also how long a revocation is kept in the cache.
     #[arg(long, env = "CR_JWT_MAX_TTL", default_value = "90d", value_parser = humantime::parse_duration)]
     pub jwt_max_ttl: Duration,
@@ -228,6 +232,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("jwt_role_claim", &self.jwt_role_claim)
+            .field("jwt_role_prefix", &self.jwt_role_prefix)
             .field("jwt_max_ttl", &self.jwt_max_ttl)
             .field("audit_signing_key_file", &self.audit_signing_key_file)
             .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)

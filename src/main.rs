@@ -173,7 +173,7 @@ fn token(settings: &Settings, sub: &str, role: Role, name: Option<String>, ttl: 
         return Err(format!("--ttl is longer than the server accepts (CR_JWT_MAX_TTL = {max})"));
     }
     let mut claims = Claims::new(sub, role.as_str(), name, ttl);
-    RoleClaim(settings.jwt_role_claim.clone()).set(&mut claims, role);
+    RoleClaim::from_settings(settings).set(&mut claims, role);
     claims.iss = settings.jwt_issuer.clone();
     claims.aud = settings.jwt_audience.clone().map(serde_json::Value::String);
     println!("{}", keys.mint(&claims)?);

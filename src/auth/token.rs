@@ -64,35 +64,64 @@ impl Claims {
     }
 }
 
-/// Where a token carries its role: a claim name, or a dotted path into nested objects.
+/// Where a token carries its role: a claim name, or a dotted path into nested objects; and the
+/// prefix (`CR_JWT_ROLE_PREFIX`) a value must start with to name a role, when one is set.
 #[derive(Debug, Clone)]
-pub struct RoleClaim(pub String);
+pub struct RoleClaim {
+    path: String,
+    prefix: Option<String>,
+}
 
 impl RoleClaim {
+    /// The role claim `CR_JWT_ROLE_CLAIM` and `CR_JWT_ROLE_PREFIX` describe.
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self::new(&settings.jwt_role_claim, settings.jwt_role_prefix.as_deref())
+    }
+
+    /// A role claim at `path`, its values counted only with `prefix` when one is given.
+    pub fn new(path: &str, prefix: Option<&str>) -> Self {
+        Self { path: path.to_owned(), prefix: prefix.filter(|p| !p.is_empty()).map(str::to_owned) }
+    }
+
     /// The claim's value: the whole name as a key first (names such as `https://example.com/roles`
     /// hold dots), then the name as a dotted path.
     pub fn find<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
-        if let Some(value) = claims.get(&self.0) {
+        if let Some(value) = claims.get(&self.path) {
             return Some(value);
         }
-        let mut parts = self.0.split('.');
+        let mut parts = self.path.split('.');
         let first = claims.get(parts.next()?)?;
         parts.try_fold(first, |value, part| value.get(part))
     }
 
-    /// The highest role the registry knows among the claim's string or array of strings.
+    /// The highest role the registry knows among the claim's string or array of strings; with a
+    /// prefix, only values starting with it count, the rest of the value naming the role.
     pub fn role(&self, claims: &Claims) -> Option<Role> {
         match self.find(&claims.other)? {
-            Value::String(name) => Role::parse(name),
-            Value::Array(names) => names.iter().filter_map(|n| n.as_str().and_then(Role::parse)).max(),
+            Value::String(value) => self.named(value),
+            Value::Array(values) => values.iter().filter_map(|v| v.as_str().and_then(|v| self.named(v))).max(),
             _ => None,
         }
+    }
+
+    /// The role one claim value names (`consignee-registry:admin` with the prefix `consignee-registry:`).
+    fn named(&self, value: &str) -> Option<Role> {
+        match &self.prefix {
+            Some(prefix) => Role::parse(value.strip_prefix(prefix.as_str())?),
+            None => Role::parse(value),
+        }
+    }
+
+    /// The claim value naming `role`: the role's name after the prefix, when there is one.
+    fn value_of(&self, role: Role) -> String {
+        format!("{}{}", self.prefix.as_deref().unwrap_or(""), role.as_str())
     }
 
     /// Puts `role` into `claims` at this claim's place (for minting); a URI-named claim is one key.
     pub fn set(&self, claims: &mut Claims, role: Role) {
         claims.other.remove("role");
-        let mut parts: Vec<&str> = if self.0.contains("://") { vec![&self.0] } else { self.0.split('.').collect() };
+        let mut parts: Vec<&str> =
+            if self.path.contains("://") { vec![&self.path] } else { self.path.split('.').collect() };
         let last = parts.pop().unwrap_or("role");
         let mut target = &mut claims.other;
         for part in parts {
@@ -103,7 +132,7 @@ impl RoleClaim {
             let Value::Object(next) = entry else { unreachable!("made an object above") };
             target = next;
         }
-        target.insert(last.to_owned(), Value::String(role.as_str().to_owned()));
+        target.insert(last.to_owned(), Value::String(self.value_of(role)));
     }
 }
 
@@ -135,7 +164,7 @@ impl Verifier {
             None => validation.validate_aud = false,
         }
         validation.set_required_spec_claims(&required);
-        Self { keys, validation, role_claim: RoleClaim(settings.jwt_role_claim.clone()), max_ttl: settings.jwt_max_ttl }
+        Self { keys, validation, role_claim: RoleClaim::from_settings(settings), max_ttl: settings.jwt_max_ttl }
     }
 
     /// The longest token lifetime accepted.

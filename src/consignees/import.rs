@@ -101,19 +101,20 @@ pub fn check(conn: &mut DbConnection, text: &str, upsert: bool) -> Result<Vec<Ro
         .map(|h| h.trim().to_owned())
         .collect();
     check_header(&header)?;
-    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let (mut rows, mut errors, mut lines) = (Vec::new(), Vec::new(), Lines::new(text));
     for record in reader.records() {
         match record {
             Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => {}
             Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = lines.of(record.position());
                 match cells_of(&header, &record).and_then(|cells| Ok((input_of(Default::default(), &cells)?, cells))) {
                     Ok((input, cells)) => rows.push(Row { line, cells, input, existing: None }),
                     Err(found) => errors.extend(found.into_iter().map(|e| e.at_row(line))),
                 }
             }
+            // Not expected from decoded text (flexible rows, valid UTF-8), but numbered alike.
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.of(e.position());
                 errors.push(FieldError::new("row", "csv", format!("the row cannot be read: {e}")).at_row(line));
             }
         }
@@ -122,6 +123,37 @@ pub fn check(conn: &mut DbConnection, text: &str, upsert: bool) -> Result<Vec<Ro
     errors.sort_by_key(|e| e.row);
     validation::all_valid(errors)?;
     Ok(rows)
+}
+
+/// Numbers records by the line of the text they start on (the header is 1), from their byte
+/// offsets rather than the csv crate's line counter, which stops between the CR and LF of a CRLF
+/// (Excel's line end) and so numbers the next row one line short. Lines end at LF, CRLF or a lone
+/// CR, as records do; the CR and LF that end the previous record (and blank lines, which hold no
+/// record) are stepped over. Records come in order, so the text is scanned once.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    scanned: usize,
+    ends: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { bytes: text.as_bytes(), scanned: 0, ends: 0 }
+    }
+
+    /// The line the record at `position` starts on.
+    fn of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let bytes = self.bytes;
+        let offset = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(bytes.len());
+        let start = offset + bytes[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        if start < self.scanned {
+            (self.scanned, self.ends) = (0, 0);
+        }
+        let is_end = |i: usize| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        self.ends += (self.scanned..start).filter(|i| is_end(*i)).count() as u64;
+        self.scanned = start;
+        1 + self.ends
+    }
 }
 
 fn check_header(header: &[String]) -> Result<(), ApiError> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Text};
-use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::{QueryableByName, RunQueryDsl};
 
 use super::pool::Backend;
 
@@ -60,8 +60,8 @@ fn copy(source: &Path, into: &Path) -> Result<(), String> {
     if !source.exists() {
         return Err(format!("no database at {}", source.display()));
     }
-    let mut conn = SqliteConnection::establish(&source.to_string_lossy())
-        .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
+    let mut conn =
+        super::pool::establish_sqlite(source).map_err(|e| format!("cannot open {}: {e}", source.display()))?;
     conn.batch_execute("PRAGMA busy_timeout = 5000").map_err(|e| e.to_string())?;
     diesel::sql_query("VACUUM INTO ?")
         .bind::<Text, _>(into.to_string_lossy())
@@ -71,7 +71,7 @@ fn copy(source: &Path, into: &Path) -> Result<(), String> {
 }
 
 fn check(copy: &Path) -> Result<Copied, String> {
-    let mut conn = SqliteConnection::establish(&copy.to_string_lossy()).map_err(|e| e.to_string())?;
+    let mut conn = super::pool::establish_sqlite(copy).map_err(|e| e.to_string())?;
     let result: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut conn).map_err(|e| e.to_string())?;
     if result.integrity_check != "ok" {
         return Err(format!("the copy fails SQLite's integrity check: {}", result.integrity_check));

@@ -112,9 +112,7 @@ impl DbManager {
     }
 
     fn open_sqlite(&self, path: &std::path::Path) -> Result<DbConnection, diesel::r2d2::Error> {
-        sqlite_multithread();
-        let url = path.to_string_lossy();
-        let mut conn = SqliteConnection::establish(&url).map_err(diesel::r2d2::Error::ConnectionError)?;
+        let mut conn = establish_sqlite(path).map_err(diesel::r2d2::Error::ConnectionError)?;
         let pragmas = format!(
             "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             self.busy_timeout_ms
@@ -224,20 +222,43 @@ impl Db {
     }
 }
 
-/// Puts SQLite in multi-thread mode before it opens its first connection: the pool hands each
-/// connection to one thread at a time, so serialized mode's lock around every SQLite call is pure
-/// cost (about a tenth of a report's CPU in the benchmark's profile). Too late (SQLite already
-/// initialized elsewhere in the process), it stays in the safe serialized mode.
-fn sqlite_multithread() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
+/// The threading mode SQLite settled on in this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteThreading {
+    /// No lock around a connection's calls: the pool hands each connection to one thread at a time.
+    MultiThread,
+    /// A lock around every call on a connection (SQLite's default), kept when configuring failed.
+    Serialized,
+}
+
+/// Puts SQLite in multi-thread mode, once and before this process opens its first SQLite
+/// connection (every open goes through [`establish_sqlite`]), and logs the mode it settled on.
+/// Serialized mode's lock around every call is pure cost here (about a tenth of a report's CPU in
+/// the benchmark's profile). If SQLite was initialized first (by code that opened a connection
+/// another way), `sqlite3_config` is refused and SQLite stays in the safe serialized mode.
+pub fn sqlite_threading() -> SqliteThreading {
+    static MODE: std::sync::OnceLock<SqliteThreading> = std::sync::OnceLock::new();
+    *MODE.get_or_init(|| {
         // SAFETY: a configuration call with an integer verb and no further arguments; SQLite
-        // refuses it (SQLITE_MISUSE) once initialized, and `Once` keeps this thread the only caller.
+        // refuses it (SQLITE_MISUSE) once initialized, and `OnceLock` makes this the only caller.
         let rc = unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD) };
-        if rc != libsqlite3_sys::SQLITE_OK {
-            tracing::debug!(rc, "SQLite stays in serialized mode");
+        if rc == libsqlite3_sys::SQLITE_OK {
+            tracing::info!("SQLite threading mode: multi-thread");
+            SqliteThreading::MultiThread
+        } else {
+            tracing::info!(
+                rc,
+                "SQLite threading mode: serialized (SQLite was initialized before it could be configured)"
+            );
+            SqliteThreading::Serialized
         }
-    });
+    })
+}
+
+/// Opens the SQLite file at `path`, SQLite's threading mode settled first.
+pub fn establish_sqlite(path: &std::path::Path) -> diesel::ConnectionResult<SqliteConnection> {
+    sqlite_threading();
+    SqliteConnection::establish(&path.to_string_lossy())
 }
 
 /// Creates the SQLite file and its directory readable by the owner only (they hold personal data;
@@ -247,8 +268,8 @@ fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), String> {
         crate::private_files::create_dir(dir)?;
     }
     crate::private_files::touch(path)?;
-    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-        .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+    let mut conn =
+        establish_sqlite(path).map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
     conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
         .map_err(|e| format!("cannot switch {} to WAL: {e}", path.display()))
 }

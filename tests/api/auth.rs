@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::fixtures::{consignee_body, create_consignee};
-use crate::helpers::{mint, problem, settings, spawn_app, spawn_app_with, token, TestDatabase, SECRET};
+use crate::helpers::{mint, problem, settings, spawn_app, spawn_app_with, token, TestApp, TestDatabase, SECRET};
 
 fn claims(role: &str) -> Claims {
     Claims::new("mallory", role, None, Duration::from_secs(600))
@@ -163,6 +163,68 @@ async fn me_shows_the_caller_and_its_permissions() {
     assert_eq!(me["name"], "Alice");
     assert_eq!(me["jti"], "token-1");
     assert_eq!(me["permissions"], json!(["read_register", "edit_register"]));
+}
+
+/// The role `/auth/me` reports for a token carrying `other` besides its registered claims, or
+/// the status when the token is refused.
+async fn role_for(app: &TestApp, other: Value) -> Result<String, u16> {
+    let mut c = claims("unused");
+    c.other = serde_json::from_value(other).unwrap();
+    let response = app.client.get(format!("{}/api/v1/auth/me", app.address)).bearer_auth(mint(&c)).send().await;
+    let response = response.unwrap();
+    match response.status().as_u16() {
+        200 => Ok(response.json::<Value>().await.unwrap()["role"].as_str().unwrap().to_owned()),
+        status => Err(status),
+    }
+}
+
+const PREFIX: &str = "consignee-registry:";
+
+#[tokio::test]
+async fn with_a_role_prefix_only_values_carrying_it_name_a_role() {
+    let app = spawn_app_with(|s| {
+        s.jwt_role_claim = "realm_access.roles".to_owned();
+        s.jwt_role_prefix = Some(PREFIX.to_owned());
+    })
+    .await;
+    let roles = |values: Value| json!({"realm_access": {"roles": values}});
+    assert_eq!(role_for(&app, roles(json!(["admin"]))).await, Err(401), "an identity provider's own admin role");
+    let mixed = roles(json!(["consignee-registry:procurement", "admin", "offline_access"]));
+    assert_eq!(role_for(&app, mixed).await.as_deref(), Ok("procurement"), "the bare admin does not count");
+    let both = roles(json!(["consignee-registry:viewer", "consignee-registry:privacy_officer"]));
+    assert_eq!(role_for(&app, both).await.as_deref(), Ok("privacy_officer"), "the highest prefixed role");
+    let unknown = roles(json!(["consignee-registry:owner", "consignee-registry:"]));
+    assert_eq!(role_for(&app, unknown).await, Err(401), "a prefixed name of no role");
+    let doubled = roles(json!(["consignee-registry:consignee-registry:admin", "other:admin"]));
+    assert_eq!(role_for(&app, doubled).await, Err(401), "only the whole prefix, once, is taken off");
+}
+
+#[tokio::test]
+async fn with_a_role_prefix_a_string_claim_counts_only_with_it_and_the_cli_mints_it() {
+    let app = spawn_app_with(|s| s.jwt_role_prefix = Some(PREFIX.to_owned())).await;
+    assert_eq!(role_for(&app, json!({"role": "admin"})).await, Err(401));
+    assert_eq!(role_for(&app, json!({"role": "consignee-registry:admin"})).await.as_deref(), Ok("admin"));
+    let output = app
+        .cli_command(&["token", "--sub", "cli", "--role", "privacy_officer"])
+        .env("CR_JWT_ROLE_PREFIX", PREFIX)
+        .output();
+    let minted = String::from_utf8(output.unwrap().stdout).unwrap();
+    let me = app.client.get(format!("{}/api/v1/auth/me", app.address)).bearer_auth(minted.trim()).send().await;
+    assert_eq!(
+        me.unwrap().json::<Value>().await.unwrap()["role"],
+        "privacy_officer",
+        "the CLI mints what the server reads"
+    );
+}
+
+#[tokio::test]
+async fn without_a_role_prefix_any_value_naming_a_role_counts() {
+    // Keycloak's client roles: a path through the client id.
+    let app = spawn_app_with(|s| s.jwt_role_claim = "resource_access.consignee-registry.roles".to_owned()).await;
+    let roles = |values: Value| json!({"resource_access": {"consignee-registry": {"roles": values}, "other": {"roles": ["admin"]}}});
+    assert_eq!(role_for(&app, roles(json!(["offline_access", "admin"]))).await.as_deref(), Ok("admin"));
+    assert_eq!(role_for(&app, roles(json!(["consignee-registry:admin"]))).await, Err(401), "no prefix is taken off");
+    assert_eq!(role_for(&app, roles(json!(["offline_access"]))).await, Err(401), "no role: refused as before");
 }
 
 #[tokio::test]

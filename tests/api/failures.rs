@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
-use consignee_registry::db::pool::{Backend, PoolOptions};
+use consignee_registry::db::pool::{establish_sqlite, Backend, PoolOptions};
 use consignee_registry::db::{Db, DbConnection};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
 use reqwest::Method;
 use serde_json::json;
 
@@ -38,7 +37,7 @@ async fn an_unexpected_failure_is_an_opaque_500_with_a_request_id() {
 async fn a_locked_sqlite_database_is_503_and_nothing_is_half_written() {
     let app = spawn_app_with(|s| s.db_busy_timeout_ms = 200).await;
     let Backend::Sqlite(path) = app.db.backend().clone() else { unreachable!() };
-    let mut holder = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+    let mut holder = establish_sqlite(&path).unwrap();
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
     let response = app
         .request(Method::POST, "/api/v1/consignees", "procurement")

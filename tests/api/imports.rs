@@ -153,6 +153,70 @@ async fn every_bad_row_is_reported_by_line_and_nothing_is_written() {
     );
 }
 
+/// The rows, with their fields and codes, a 422 names for `sheet` sent as text/csv.
+async fn rows_named(app: &TestApp, sheet: Vec<u8>) -> Vec<(u64, String, String)> {
+    let (status, problem) = import(app, "", "text/csv", sheet).await;
+    assert_eq!(status, 422, "{problem}");
+    let text = |e: &Value, key: &str| e[key].as_str().unwrap().to_owned();
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), text(e, "field"), text(e, "code")))
+        .collect()
+}
+
+/// A header, a good row, and a row without a legal name on line 3, its lines ended by `end`.
+fn third_line_bad(end: &str) -> String {
+    ["legal_name,country", "Good Ltd,JP", ",JP", ""].join(end)
+}
+
+#[tokio::test]
+async fn a_row_is_numbered_by_its_line_whatever_ends_the_lines() {
+    let app = spawn_app().await;
+    let required = |row: u64| vec![(row, "legal_name".to_owned(), "required".to_owned())];
+    for end in ["\r\n", "\n", "\r"] {
+        assert_eq!(rows_named(&app, third_line_bad(end).into_bytes()).await, required(3), "line ends {end:?}");
+    }
+    let blank_lines = "legal_name,country\r\nGood Ltd,JP\r\n\r\n\r\n,JP\r\n";
+    assert_eq!(rows_named(&app, blank_lines.into()).await, required(5), "blank lines count as lines");
+}
+
+#[tokio::test]
+async fn a_bom_or_cp932_does_not_shift_the_row_numbers() {
+    let app = spawn_app().await;
+    let required = vec![(3, "legal_name".to_owned(), "required".to_owned())];
+    for end in ["\r\n", "\n"] {
+        let bom = [b"\xEF\xBB\xBF".as_slice(), third_line_bad(end).as_bytes()].concat();
+        assert_eq!(rows_named(&app, bom).await, required, "UTF-8 with a BOM, line ends {end:?}");
+        let sheet = ["legal_name,country", "株式会社東京物流,JP", ",JP", ""].join(end);
+        let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(&sheet);
+        assert_eq!(rows_named(&app, cp932.to_vec()).await, required, "CP932, line ends {end:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_row_after_a_multi_line_cell_is_numbered_by_the_line_it_starts_on() {
+    let app = spawn_app().await;
+    for end in ["\r\n", "\n"] {
+        let sheet =
+            ["legal_name,country,notes", "Good Ltd,JP,\"one", "two", "three\"", ",JP,", "\"Bad", "Ltd\",XX,", ""];
+        let found = rows_named(&app, sheet.join(end).into_bytes()).await;
+        let rows: Vec<(u64, &str)> = found.iter().map(|(row, field, _)| (*row, field.as_str())).collect();
+        assert_eq!(rows, [(5, "legal_name"), (6, "country")], "line ends {end:?}");
+    }
+}
+
+#[tokio::test]
+async fn header_errors_are_row_1_with_any_line_ends() {
+    let app = spawn_app().await;
+    for end in ["\r\n", "\n"] {
+        let found = rows_named(&app, ["name,country", "X,JP", ""].join(end).into_bytes()).await;
+        let rows: Vec<(u64, &str)> = found.iter().map(|(row, field, _)| (*row, field.as_str())).collect();
+        assert_eq!(rows, [(1, "name"), (1, "legal_name")], "line ends {end:?}");
+    }
+}
+
 #[tokio::test]
 async fn an_export_imported_into_an_empty_register_exports_the_same() {
     let source = spawn_app().await;

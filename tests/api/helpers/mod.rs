@@ -82,6 +82,7 @@ pub fn settings(database_url: &str, data_dir: PathBuf) -> Settings {
         revocation_cache_secs: 2,
         require_if_match: false,
         jwt_role_claim: "role".to_owned(),
+        jwt_role_prefix: None,
         jwt_max_ttl: Duration::from_secs(90 * 86_400),
         audit_signing_key_file,
         audit_checkpoint_interval: Duration::ZERO,
