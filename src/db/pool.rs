@@ -115,7 +115,7 @@ impl DbManager {
         let url = path.to_string_lossy();
         let mut conn = SqliteConnection::establish(&url).map_err(diesel::r2d2::Error::ConnectionError)?;
         let pragmas = format!(
-            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
             self.busy_timeout_ms
         );
         conn.batch_execute(&pragmas).map_err(diesel::r2d2::Error::QueryError)?;

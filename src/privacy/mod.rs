@@ -3,5 +3,7 @@
 
 pub mod api;
 pub mod handlers;
+pub mod kept;
 pub mod person;
+mod scan;
 pub mod store;
