@@ -165,11 +165,7 @@ impl Table {
     }
 
     /// Every non-null value of a searched binary column, with the row's key.
-    pub fn bytes(
-        &self,
-        conn: &mut DbConnection,
-        column: &CatalogColumn,
-    ) -> Result<Vec<KeyedBytes>, ApiError> {
+    pub fn bytes(&self, conn: &mut DbConnection, column: &CatalogColumn) -> Result<Vec<KeyedBytes>, ApiError> {
         let keys: Vec<String> = self.key.iter().map(|c| format!("CAST({} AS TEXT)", quoted(c))).collect();
         let sql = format!(
             "SELECT CAST({}({}) AS TEXT) AS record, {col} AS bytes FROM \"{}\" WHERE {col} IS NOT NULL",
@@ -197,6 +193,9 @@ impl Table {
         sets: &[(String, Value)],
         stamp: (NaiveDateTime, &str),
     ) -> Result<(), ApiError> {
+        if self.key.is_empty() {
+            return Err(ApiError::internal(format!("table {} holds the person but has no primary key", self.name)));
+        }
         let mut assignments: Vec<String> =
             sets.iter().enumerate().map(|(i, (column, _))| format!("\"{column}\" = ${}", i + 1)).collect();
         let mut next = sets.len() + 1;
