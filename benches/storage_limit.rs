@@ -65,6 +65,7 @@ fn write_one(conn: &mut consignee_registry::db::DbConnection, n: u64) -> Result<
         redacted_at: None,
         redacted_by: None,
         redaction_reason: None,
+        hash_format: chain::FORMAT,
     };
     audit.hash = chain::link_hash(&audit.prev_hash, &audit.link());
     diesel::insert_into(ae::table).values(&audit).execute(conn)?;

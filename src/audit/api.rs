@@ -17,7 +17,7 @@ use crate::error::ApiError;
     "changes": {"before": {"risk_tier": "medium"}, "after": {"risk_tier": "high"}},
     "changes_sha256": "9c1b8f3e2d4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c",
     "prev_hash": "0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f",
-    "hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e", "redaction": null}))]
+    "hash": "5f0c6e1a9b3d4c2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e", "hash_format": 2, "redaction": null}))]
 pub struct AuditEvent {
     /// Position in the trail; gapless and increasing.
     #[schema(example = 42)]
@@ -40,7 +40,8 @@ pub struct AuditEvent {
     pub resource_id: String,
     /// The consignee the resource belongs to.
     pub consignee_id: Option<String>,
-    /// The request that made the change (the `X-Request-Id` it answered with).
+    /// The request that made the change (the `X-Request-Id` it answered with); chained only in
+    /// hash format 1, so an erasure can redact it.
     pub request_id: Option<String>,
     /// Fields before and after; `null` once redacted.
     #[schema(value_type = Option<Object>)]
@@ -51,6 +52,10 @@ pub struct AuditEvent {
     pub prev_hash: String,
     /// SHA-256 over `prev_hash` and this event's canonical form.
     pub hash: String,
+    /// The canonical form `hash` covers: 1 with `request_id` (events recorded before format 2),
+    /// 2 without it and with `"format":2`.
+    #[schema(example = 2)]
+    pub hash_format: i32,
     /// Present when `changes` was redacted.
     pub redaction: Option<Redaction>,
 }
@@ -90,6 +95,7 @@ impl TryFrom<AuditEventRow> for AuditEvent {
             changes_sha256: row.changes_sha256,
             prev_hash: row.prev_hash,
             hash: row.hash,
+            hash_format: row.hash_format,
             redaction,
         })
     }

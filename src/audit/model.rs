@@ -26,6 +26,7 @@ pub struct AuditEventRow {
     pub redacted_at: Option<NaiveDateTime>,
     pub redacted_by: Option<String>,
     pub redaction_reason: Option<String>,
+    pub hash_format: i32,
 }
 
 impl AuditEventRow {
@@ -42,6 +43,7 @@ impl AuditEventRow {
             consignee_id: self.consignee_id.as_deref(),
             request_id: self.request_id.as_deref(),
             changes_sha256: &self.changes_sha256,
+            format: self.hash_format,
         }
     }
 }

@@ -79,6 +79,7 @@ pub fn append(conn: &mut DbConnection, caller: &Caller, at: DateTime<Utc>, chang
         redacted_at: None,
         redacted_by: None,
         redaction_reason: None,
+        hash_format: chain::FORMAT,
     };
     row.hash = chain::link_hash(&row.prev_hash, &row.link());
     diesel::insert_into(audit_events::table).values(&row).execute(conn)?;

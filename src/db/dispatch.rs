@@ -145,3 +145,68 @@ pub fn optimize(conn: &mut DbConnection) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// One column of a table as the database's catalog describes it.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct CatalogColumn {
+    /// The table.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub table_name: String,
+    /// The column.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub column_name: String,
+    /// Its declared type, lowercased (`text`, `bigint`, `bytea`, `blob`, `timestamp without time zone`…).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub data_type: String,
+    /// Its position in the primary key (from 1), 0 when not part of it.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub pk: i32,
+    /// Whether it is `NOT NULL`.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub not_null: bool,
+}
+
+impl CatalogColumn {
+    /// Whether the column holds text (every text type of both backends).
+    pub fn is_text(&self) -> bool {
+        ["text", "char", "clob"].iter().any(|t| self.data_type.contains(t))
+    }
+
+    /// Whether the column holds bytes.
+    pub fn is_binary(&self) -> bool {
+        matches!(self.data_type.as_str(), "bytea" | "blob")
+    }
+}
+
+/// Every column of every table of the database (SQLite: `sqlite_master` and `pragma_table_info`;
+/// PostgreSQL: `pg_catalog` for the current schema), by table and position.
+pub fn catalog(conn: &mut DbConnection) -> Result<Vec<CatalogColumn>, ApiError> {
+    Ok(match conn {
+        DbConnection::Sqlite(c) => sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name, lower(p.type) AS data_type, p.pk AS pk, \
+             p.\"notnull\" <> 0 AS not_null \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
+        )
+        .load(c)?,
+        DbConnection::Postgres(c) => sql_query(
+            "SELECT t.relname::text AS table_name, a.attname::text AS column_name, \
+             format_type(a.atttypid, NULL) AS data_type, \
+             COALESCE((SELECT k.n FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n) \
+                       WHERE i.indrelid = t.oid AND i.indisprimary AND k.att = a.attnum), 0)::int AS pk, \
+             a.attnotnull AS not_null \
+             FROM pg_class t JOIN pg_namespace s ON s.oid = t.relnamespace JOIN pg_attribute a ON a.attrelid = t.oid \
+             WHERE s.nspname = current_schema() AND t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY t.relname, a.attnum",
+        )
+        .load(c)?,
+    })
+}
+
+/// The SQL function that makes a JSON array of its arguments, as text once cast.
+pub fn json_array_function(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => "json_array",
+        DbConnection::Postgres(_) => "json_build_array",
+    }
+}

@@ -114,7 +114,7 @@ impl DbManager {
     fn open_sqlite(&self, path: &std::path::Path) -> Result<DbConnection, diesel::r2d2::Error> {
         let mut conn = establish_sqlite(path).map_err(diesel::r2d2::Error::ConnectionError)?;
         let pragmas = format!(
-            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
             self.busy_timeout_ms
         );
         conn.batch_execute(&pragmas).map_err(diesel::r2d2::Error::QueryError)?;

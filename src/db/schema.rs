@@ -48,6 +48,7 @@ diesel::table! {
         redacted_at -> Nullable<Timestamp>,
         redacted_by -> Nullable<Text>,
         redaction_reason -> Nullable<Text>,
+        hash_format -> Integer,
     }
 }
 

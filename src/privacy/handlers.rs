@@ -14,14 +14,20 @@ use crate::validation;
 
 /// Erase a person's data.
 ///
-/// Erases the person's e-mail address and name, given either or both, from every record that
-/// holds them: consignee contacts (name, e-mail and phone), memorandum signatories (signed
-/// ones too: erasure overrides freezing), entrustments' responsible persons, reviewers, the
-/// responses kept for `Idempotency-Key` retries, and the changes recorded in audit events
-/// (redacted; the chain still verifies). All in one transaction, each change audited without
-/// the values. Record types under a retention duty (`CR_ERASURE_RETAIN`) are withheld and
-/// listed with the reason. The stored erasure keeps only the reference and the counts. Token
-/// subjects (`created_by`, `actor`) are pseudonymous account ids and stay.
+/// Erases the person's e-mail address and name, given either or both, from every table of the
+/// database, read from its catalog at run time. Fields that hold a person (a consignee's contact:
+/// name, e-mail and phone; memorandum signatories, signed ones too: erasure overrides freezing;
+/// consent givers of sub-consignments; entrustments' responsible persons; reviewers) are erased
+/// whole when they hold the person. In all other text (notes, descriptions, file names, the
+/// responses kept for `Idempotency-Key` retries, event data, request ids) the e-mail is replaced
+/// by `[erased]` (ASCII case ignored), a name that is a whole quoted value too; a name inside
+/// other words is not replaced but listed under `needs_review`. Audit events whose recorded
+/// changes hold the person are redacted (the chain still verifies). All in one transaction, each
+/// change audited without the values. Record types under a retention duty (`CR_ERASURE_RETAIN`)
+/// and the columns the erasure must not rewrite (the audit chain's hashed fields, token subjects,
+/// record keys, the request id of events hashed with it) are listed under `withheld` with the
+/// reason. The stored erasure keeps only the reference and the counts. The contents of uploaded
+/// documents are not searched.
 #[utoipa::path(
     tag = "privacy",
     operation_id = "create_erasure",
@@ -30,7 +36,7 @@ use crate::validation;
     responses(
         (status = 201, description = "Erased: what changed and what was withheld", body = ErasureReport,
             headers(("Location" = String, description = "The stored erasure"))),
-        (status = 422, description = "Invalid fields, or neither email nor name", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, neither email nor name, or a reference holding the person", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/privacy/erasures")]
@@ -45,6 +51,10 @@ pub async fn create(
     let person = Person::new(input.email.as_deref(), input.name.as_deref());
     if person.email().is_none() && person.name().is_none() {
         return Err(ApiError::invalid("email", "required", "give the person's email, name or both"));
+    }
+    if person.is_in(&input.reference) {
+        let message = "the reference is kept with the erasure: it may not hold the person's e-mail or name";
+        return Err(ApiError::invalid("reference", "personal_data", message));
     }
     let (at, retain) = (state.clock.now(), state.erasure_retain.clone());
     let reference = input.reference;

@@ -1,25 +1,37 @@
-//! Erasing a person's data in one transaction: current records (frozen ones too), kept
-//! idempotent responses and audit events; each change audited without the values.
+//! Erasing a person's data in one transaction: every table the catalog lists, current records
+//! (frozen ones too), kept idempotent responses and audit events; each change audited without the
+//! values.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
 use serde_json::json;
 
-use super::api::{ErasedRecord, Erasure, ErasureReport, RecordType, WithheldRecord};
+use super::api::{ErasedRecord, Erasure, ErasureReport, RecordType, ReviewNeeded, WithheldRecord};
 use super::person::{Person, ERASED};
+use super::scan::{self, Row, Table, Value};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
-use crate::db::schema::{
-    audit_events as ae, consignees as c, entrustments as en, erasures as er, idempotency_keys as ik, memoranda as m,
-    reviews as rv,
-};
+use crate::db::dispatch::CatalogColumn;
+use crate::db::schema::erasures as er;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
-diesel::define_sql_function!(fn lower(x: Nullable<Text>) -> Nullable<Text>);
+/// Columns that hold a person, erased together when one of them holds the person (the person
+/// is the field's meaning, so the whole value goes, not only the matched text).
+const PERSON_FIELDS: [(&str, &[&str]); 4] = [
+    ("consignees", &["contact_name", "contact_email", "contact_phone"]),
+    ("entrustments", &["responsible_person"]),
+    ("reviews", &["reviewer"]),
+    ("sub_consignments", &["consented_by"]),
+];
+
+/// JSON arrays of people (each an object), of which the ones holding the person are erased.
+const PERSON_LISTS: [(&str, &str); 1] = [("memoranda", "signatories")];
+
+/// The audit events' recorded changes: redacted whole (the chain keeps their hash).
+const AUDIT_CHANGES: (&str, &str) = ("audit_events", "changes");
 
 /// One erasure in progress: whose data, what may not be erased, and what was done.
 struct Work<'a> {
@@ -28,25 +40,31 @@ struct Work<'a> {
     retain: &'a [RecordType],
     caller: &'a Caller,
     at: DateTime<Utc>,
+    reference: &'a str,
     changed: Vec<ErasedRecord>,
+    needs_review: Vec<ReviewNeeded>,
     withheld: Vec<WithheldRecord>,
 }
 
+/// What one row needs: new values, an audit redaction, fields left for review, exceptions met.
+#[derive(Default)]
+struct RowPlan {
+    sets: Vec<(String, Value)>,
+    fields: Vec<String>,
+    redact: bool,
+    review: Vec<String>,
+    kept: Vec<String>,
+}
+
 impl Work<'_> {
-    /// Notes a record holding the person's data: `true` to erase it, `false` when withheld
-    /// because one of `kept_for` (its own type, or what it records) is retained.
-    fn take(&mut self, record_type: RecordType, record_id: &str, fields: Vec<String>, kept_for: &[RecordType]) -> bool {
-        let record_id = record_id.to_owned();
-        if let Some(kept) = kept_for.iter().find(|t| self.retain.contains(t)) {
-            let reason = format!(
-                "a retention duty applies to {} records (CR_ERASURE_RETAIN; GDPR Art. 17(3)(b))",
-                kept.as_str()
-            );
-            self.withheld.push(WithheldRecord { record_type, record_id, reason });
-            return false;
-        }
-        self.changed.push(ErasedRecord { record_type, record_id, fields });
-        true
+    /// Whether a record of `record_type` may be changed: `false` (and noted as withheld) when one
+    /// of `kept_for` (its own type, or what it records) is retained.
+    fn may_change(&mut self, record_type: RecordType, record_id: &str, kept_for: &[RecordType]) -> bool {
+        let Some(kept) = kept_for.iter().find(|t| self.retain.contains(t)) else { return true };
+        let reason =
+            format!("a retention duty applies to {} records (CR_ERASURE_RETAIN; GDPR Art. 17(3)(b))", kept.as_str());
+        self.withheld.push(WithheldRecord { record_type, record_id: record_id.to_owned(), reason });
+        false
     }
 
     /// Audits the erasure of fields from a record (their names, never their values).
@@ -56,20 +74,103 @@ impl Work<'_> {
         kind: RecordType,
         id: &str,
         consignee: Option<String>,
+        fields: &[String],
     ) -> Result<(), ApiError> {
-        let fields = self.changed.last().map(|r| r.fields.clone()).unwrap_or_default();
         let changes = json!({ "erasure_id": self.id, "fields": fields });
         audit::append(conn, self.caller, self.at, Change::of(kind.as_str(), id, consignee, "erased", changes))?;
         Ok(())
     }
 
-    fn stamp(&self) -> (NaiveDateTime, String) {
-        (self.at.naive_utc(), self.caller.sub.clone())
+    fn stamp(&self) -> (NaiveDateTime, &str) {
+        (self.at.naive_utc(), &self.caller.sub)
+    }
+
+    /// The plan for one row holding the person.
+    fn plan(&self, table: &Table, row: &Row) -> RowPlan {
+        let mut plan = RowPlan::default();
+        for (column, value) in table.text.iter().zip(&row.values) {
+            let Some(value) = value.as_deref().filter(|v| self.person.is_in(v)) else { continue };
+            let name = column.column_name.as_str();
+            if let Some(kept) = table.kept(column, row) {
+                plan.kept.push(format!("{name}: {}", kept.reason));
+            } else if (table.name.as_str(), name) == AUDIT_CHANGES {
+                plan.redact = true;
+                plan.fields.push(name.to_owned());
+            } else if let Some(group) = person_group(&table.name, name) {
+                self.erase_person(table, row, group, &mut plan);
+            } else if let Some(list) = self.erase_from_list(&table.name, name, value) {
+                plan.fields.extend(list.1);
+                plan.sets.push((name.to_owned(), Value::Text(Some(list.0))));
+            } else {
+                self.clean_text(name, value, &mut plan);
+            }
+        }
+        plan
+    }
+
+    /// Empties every column of a person field group (`[erased]` where a value is required).
+    fn erase_person(&self, table: &Table, row: &Row, group: &[&str], plan: &mut RowPlan) {
+        for (column, value) in table.text.iter().zip(&row.values) {
+            let name = column.column_name.as_str();
+            if !group.contains(&name) || value.is_none() || plan.sets.iter().any(|(c, _)| c == name) {
+                continue;
+            }
+            let erased = (column.not_null).then(|| ERASED.to_owned());
+            plan.sets.push((name.to_owned(), Value::Text(erased)));
+            plan.fields.push(name.to_owned());
+        }
+    }
+
+    /// A JSON list of people with each one that holds the person erased (an entry that is text
+    /// becomes `[erased]`; in an object, the name and every member holding them): the new text
+    /// and the fields.
+    fn erase_from_list(&self, table: &str, column: &str, text: &str) -> Option<(String, Vec<String>)> {
+        if !PERSON_LISTS.contains(&(table, column)) {
+            return None;
+        }
+        let mut list: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+        let mut fields = Vec::new();
+        let holds = |v: &serde_json::Value| v.as_str().is_some_and(|s| self.person.is_in(s));
+        for (i, entry) in list.iter_mut().enumerate() {
+            if holds(entry) {
+                *entry = json!(ERASED);
+            } else if let Some(members) = entry.as_object_mut().filter(|m| m.values().any(holds)) {
+                for (key, member) in members.iter_mut() {
+                    if key == "name" || holds(member) {
+                        *member = json!(ERASED);
+                    }
+                }
+            } else {
+                continue;
+            }
+            fields.push(format!("{column}[{i}]"));
+        }
+        let rest = serde_json::to_string(&list).ok()?;
+        // Anything left (deeper in an entry) is free text.
+        (!fields.is_empty() && !self.person.is_in(&rest)).then_some((rest, fields))
+    }
+
+    /// Free text: the e-mail replaced, a name inside other words left for review.
+    fn clean_text(&self, column: &str, value: &str, plan: &mut RowPlan) {
+        let cleaned = self.person.clean(value);
+        if self.person.name_in(&cleaned) {
+            plan.review.push(column.to_owned());
+        }
+        if cleaned != value {
+            plan.sets.push((column.to_owned(), Value::Text(Some(cleaned))));
+            plan.fields.push(column.to_owned());
+        }
     }
 }
 
+/// The person field group `column` of `table` belongs to.
+fn person_group(table: &str, column: &str) -> Option<&'static [&'static str]> {
+    PERSON_FIELDS.iter().find(|(t, columns)| *t == table && columns.contains(&column)).map(|(_, columns)| *columns)
+}
+
 /// Erases the person's e-mail and name (as `reference` asks) wherever they are held, except in
-/// the record types `retain` keeps; answers what changed and what was withheld.
+/// the record types `retain` keeps and the places [`super::kept::KEPT`] names; answers what
+/// changed, what still needs review and what was withheld.
 pub fn erase(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -79,190 +180,101 @@ pub fn erase(
     retain: &[RecordType],
 ) -> Result<ErasureReport, ApiError> {
     let id = uuid::Uuid::now_v7().to_string();
-    let mut work = Work { id, person, retain, caller, at, changed: Vec::new(), withheld: Vec::new() };
-    consignees(conn, &mut work)?;
-    memoranda(conn, &mut work)?;
-    entrustments(conn, &mut work)?;
-    reviews(conn, &mut work)?;
-    idempotent_responses(conn, &mut work)?;
-    audit_events(conn, &mut work, reference)?;
-    record(conn, work, reference)
-}
-
-/// A consignee's id and contact person: name, e-mail, phone.
-type ContactRow = (String, Option<String>, Option<String>, Option<String>);
-
-fn consignees(conn: &mut DbConnection, work: &mut Work) -> Result<(), ApiError> {
-    let email = work.person.email().unwrap_or_default().to_owned();
-    let name = work.person.name().unwrap_or_default().to_owned();
-    let rows: Vec<ContactRow> = c::table
-        .select((c::id, c::contact_name, c::contact_email, c::contact_phone))
-        .filter(lower(c::contact_email).eq(&email).or(c::contact_name.eq(&name)))
-        .load(conn)?;
-    for (id, contact_name, contact_email, contact_phone) in rows {
-        let is_person =
-            work.person.has_email(contact_email.as_deref()) || work.person.has_name(contact_name.as_deref());
-        let held =
-            [("contact.name", &contact_name), ("contact.email", &contact_email), ("contact.phone", &contact_phone)];
-        let fields = held.iter().filter(|(_, v)| v.is_some()).map(|(f, _)| (*f).to_owned()).collect();
-        if !is_person || !work.take(RecordType::Consignee, &id, fields, &[RecordType::Consignee]) {
-            continue;
+    let mut work = Work {
+        id,
+        person,
+        retain,
+        caller,
+        at,
+        reference,
+        changed: Vec::new(),
+        needs_review: Vec::new(),
+        withheld: Vec::new(),
+    };
+    for table in scan::tables(conn)? {
+        for row in table.rows_holding(conn, &work.person)? {
+            erase_row(conn, &mut work, &table, &row)?;
         }
-        let (at, by) = work.stamp();
-        let none = None::<String>;
-        diesel::update(c::table.find(&id))
-            .set((
-                c::contact_name.eq(&none),
-                c::contact_email.eq(&none),
-                c::contact_phone.eq(&none),
-                c::version.eq(c::version + 1),
-                c::updated_at.eq(at),
-                c::updated_by.eq(by),
-            ))
-            .execute(conn)?;
-        work.audit(conn, RecordType::Consignee, &id, Some(id.clone()))?;
+        for column in &table.binary {
+            erase_bytes(conn, &mut work, &table, column)?;
+        }
     }
-    Ok(())
+    record(conn, work)
 }
 
-/// Signatories are kept as signed, with the person's name replaced: the memorandum stays whole.
-fn memoranda(conn: &mut DbConnection, work: &mut Work) -> Result<(), ApiError> {
-    let Some(name) = work.person.name().map(str::to_owned) else { return Ok(()) };
-    let rows: Vec<(String, String, String)> = m::table
-        .select((m::id, m::consignee_id, m::signatories))
-        .filter(m::signatories.like(holds_value(&name)).escape('\\'))
-        .load(conn)?;
-    for (id, consignee_id, signatories) in rows {
-        let mut list: Vec<serde_json::Value> = serde_json::from_str(&signatories).map_err(ApiError::internal)?;
-        let mut fields = Vec::new();
-        for (i, signatory) in list.iter_mut().enumerate() {
-            if work.person.has_name(signatory["name"].as_str()) {
-                signatory["name"] = json!(ERASED);
-                fields.push(format!("signatories[{i}].name"));
-            }
-        }
-        if fields.is_empty() || !work.take(RecordType::Memorandum, &id, fields, &[RecordType::Memorandum]) {
-            continue;
-        }
-        let (at, by) = work.stamp();
-        let signatories = serde_json::to_string(&list).map_err(ApiError::internal)?;
-        diesel::update(m::table.find(&id))
-            .set((
-                m::signatories.eq(signatories),
-                m::version.eq(m::version + 1),
-                m::updated_at.eq(at),
-                m::updated_by.eq(by),
-            ))
-            .execute(conn)?;
-        work.audit(conn, RecordType::Memorandum, &id, Some(consignee_id))?;
+/// The record type of a table that holds the person; a table no record type names is an error,
+/// so a new table cannot hold a person unnoticed (the erasure test plants one in every table).
+fn record_type(table: &Table) -> Result<RecordType, ApiError> {
+    RecordType::of_table(&table.name)
+        .ok_or_else(|| ApiError::internal(format!("table {} holds the person but no record type names it", table.name)))
+}
+
+fn erase_row(conn: &mut DbConnection, work: &mut Work, table: &Table, row: &Row) -> Result<(), ApiError> {
+    let kind = record_type(table)?;
+    let record_id = Table::record_id(&row.key);
+    let plan = work.plan(table, row);
+    for reason in plan.kept {
+        work.withheld.push(WithheldRecord { record_type: kind, record_id: record_id.clone(), reason });
     }
-    Ok(())
-}
-
-fn entrustments(conn: &mut DbConnection, work: &mut Work) -> Result<(), ApiError> {
-    let Some(name) = work.person.name().map(str::to_owned) else { return Ok(()) };
-    let rows: Vec<(String, String)> =
-        en::table.select((en::id, en::consignee_id)).filter(en::responsible_person.eq(&name)).load(conn)?;
-    for (id, consignee_id) in rows {
-        if !work.take(RecordType::Entrustment, &id, vec!["responsible_person".to_owned()], &[RecordType::Entrustment]) {
-            continue;
-        }
-        let (at, by) = work.stamp();
-        diesel::update(en::table.find(&id))
-            .set((
-                en::responsible_person.eq(None::<String>),
-                en::version.eq(en::version + 1),
-                en::updated_at.eq(at),
-                en::updated_by.eq(by),
-            ))
-            .execute(conn)?;
-        work.audit(conn, RecordType::Entrustment, &id, Some(consignee_id))?;
+    if plan.fields.is_empty() && plan.review.is_empty() {
+        return Ok(());
     }
-    Ok(())
-}
-
-fn reviews(conn: &mut DbConnection, work: &mut Work) -> Result<(), ApiError> {
-    let Some(name) = work.person.name().map(str::to_owned) else { return Ok(()) };
-    let rows: Vec<(String, String)> =
-        rv::table.select((rv::id, rv::consignee_id)).filter(rv::reviewer.eq(&name)).load(conn)?;
-    for (id, consignee_id) in rows {
-        if !work.take(RecordType::Review, &id, vec!["reviewer".to_owned()], &[RecordType::Review]) {
-            continue;
-        }
-        let (at, by) = work.stamp();
-        diesel::update(rv::table.find(&id))
-            .set((
-                rv::reviewer.eq(ERASED),
-                rv::version.eq(rv::version + 1),
-                rv::updated_at.eq(at),
-                rv::updated_by.eq(by),
-            ))
-            .execute(conn)?;
-        work.audit(conn, RecordType::Review, &id, Some(consignee_id))?;
+    let owner = table.text.iter().zip(&row.values).find(|(c, _)| c.column_name == "resource_type");
+    let owner = owner.and_then(|(_, v)| v.as_deref()).and_then(RecordType::of_resource);
+    let kept_for: Vec<RecordType> =
+        [Some(kind), owner.filter(|_| kind == RecordType::AuditEvent)].into_iter().flatten().collect();
+    if !work.may_change(kind, &record_id, &kept_for) {
+        return Ok(());
     }
-    Ok(())
-}
-
-/// Kept responses answer retries with the person taken out (the key still replays, so a retried
-/// create never runs twice). They live a day at most, so each is read.
-fn idempotent_responses(conn: &mut DbConnection, work: &mut Work) -> Result<(), ApiError> {
-    let rows: Vec<(String, String, Option<Vec<u8>>)> = ik::table
-        .select((ik::caller, ik::idempotency_key, ik::response_body))
-        .filter(ik::response_body.is_not_null())
-        .load(conn)?;
-    for (caller, key, body) in rows {
-        let Some(clean) = body.and_then(|b| String::from_utf8(b).ok()).and_then(|text| work.person.scrub(&text)) else {
-            continue;
-        };
-        if !work.take(
-            RecordType::IdempotentResponse,
-            &format!("{caller}/{key}"),
-            vec!["response".to_owned()],
-            &[RecordType::IdempotentResponse],
-        ) {
-            continue;
-        }
-        diesel::update(ik::table.find((&caller, &key))).set(ik::response_body.eq(clean.into_bytes())).execute(conn)?;
+    if !plan.review.is_empty() {
+        work.needs_review.push(ReviewNeeded { record_type: kind, record_id: record_id.clone(), fields: plan.review });
     }
-    Ok(())
-}
-
-/// Every audit event whose recorded changes hold the person is redacted (the chain keeps their
-/// hash), unless audit events or the record type they belong to are retained.
-fn audit_events(conn: &mut DbConnection, work: &mut Work, reference: &str) -> Result<(), ApiError> {
-    let email = work.person.email().map(holds_value).unwrap_or_else(|| "\u{1}".to_owned());
-    let name = work.person.name().map(holds_value).unwrap_or_else(|| "\u{1}".to_owned());
-    let rows: Vec<(i64, String)> = ae::table
-        .select((ae::seq, ae::resource_type))
-        .filter(ae::redacted_at.is_null())
-        .filter(ae::action.ne(audit::store::REDACTED))
-        .filter(lower(ae::changes).like(email).escape('\\').or(ae::changes.like(name).escape('\\')))
-        .order(ae::seq.asc())
-        .load(conn)?;
-    let reason = format!("erasure {} ({reference})", work.id);
-    for (seq, resource_type) in rows {
-        let kept_for = [owner_type(&resource_type), RecordType::AuditEvent];
-        if !work.take(RecordType::AuditEvent, &seq.to_string(), vec!["changes".to_owned()], &kept_for) {
-            continue;
-        }
+    if plan.fields.is_empty() {
+        return Ok(());
+    }
+    if !plan.sets.is_empty() {
+        table.update(conn, &row.key, &plan.sets, work.stamp())?;
+        let fields: Vec<String> = plan.sets.iter().map(|(c, _)| c.clone()).collect();
+        work.audit(conn, kind, &record_id, row.consignee.clone(), &fields)?;
+    }
+    if plan.redact {
+        let seq = record_id.parse().map_err(ApiError::internal)?;
+        let reason = format!("erasure {} ({})", work.id, work.reference);
         audit::store::redact(conn, work.caller, work.at, seq, &reason)?;
     }
+    work.changed.push(ErasedRecord { record_type: kind, record_id, fields: plan.fields });
     Ok(())
 }
 
-fn owner_type(resource_type: &str) -> RecordType {
-    [RecordType::Consignee, RecordType::Memorandum, RecordType::Entrustment, RecordType::Review]
-        .into_iter()
-        .find(|t| t.as_str() == resource_type)
-        .unwrap_or(RecordType::AuditEvent)
-}
-
-/// A `LIKE` pattern for JSON holding `value` as a whole string, with `\` escaping `%`, `_`
-/// and itself.
-fn holds_value(value: &str) -> String {
-    let escaped: String =
-        value.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
-    format!("%\"{escaped}\"%")
+/// Bytes that are text (kept responses are JSON) are cleaned like free text.
+fn erase_bytes(
+    conn: &mut DbConnection,
+    work: &mut Work,
+    table: &Table,
+    column: &CatalogColumn,
+) -> Result<(), ApiError> {
+    for (key, bytes) in table.bytes(conn, column)? {
+        let Some(text) = String::from_utf8(bytes).ok().filter(|t| work.person.is_in(t)) else { continue };
+        let (kind, record_id) = (record_type(table)?, Table::record_id(&key));
+        if !work.may_change(kind, &record_id, &[kind]) {
+            continue;
+        }
+        let mut plan = RowPlan::default();
+        work.clean_text(&column.column_name, &text, &mut plan);
+        if !plan.review.is_empty() {
+            work.needs_review.push(ReviewNeeded {
+                record_type: kind,
+                record_id: record_id.clone(),
+                fields: plan.review,
+            });
+        }
+        let Some((_, Value::Text(Some(cleaned)))) = plan.sets.pop() else { continue };
+        let sets = [(column.column_name.clone(), Value::Bytes(cleaned.into_bytes()))];
+        table.update(conn, &key, &sets, work.stamp())?;
+        work.audit(conn, kind, &record_id, None, &plan.fields)?;
+        work.changed.push(ErasedRecord { record_type: kind, record_id, fields: plan.fields });
+    }
+    Ok(())
 }
 
 fn counts(kinds: impl Iterator<Item = RecordType>) -> BTreeMap<RecordType, i64> {
@@ -273,7 +285,8 @@ fn counts(kinds: impl Iterator<Item = RecordType>) -> BTreeMap<RecordType, i64> 
 }
 
 /// Stores the erasure (reference and counts only) and audits it.
-fn record(conn: &mut DbConnection, work: Work, reference: &str) -> Result<ErasureReport, ApiError> {
+fn record(conn: &mut DbConnection, work: Work) -> Result<ErasureReport, ApiError> {
+    let reference = work.reference;
     let erased = counts(work.changed.iter().map(|r| r.record_type));
     let withheld = counts(work.withheld.iter().map(|r| r.record_type));
     let summary = json!({ "erased": erased, "withheld": withheld });
@@ -296,7 +309,7 @@ fn record(conn: &mut DbConnection, work: Work, reference: &str) -> Result<Erasur
         erased,
         withheld,
     };
-    Ok(ErasureReport { erasure, changed: work.changed, withheld: work.withheld })
+    Ok(ErasureReport { erasure, changed: work.changed, needs_review: work.needs_review, withheld: work.withheld })
 }
 
 type ErasureRow = (String, String, NaiveDateTime, String, String);
