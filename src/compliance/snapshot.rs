@@ -65,6 +65,8 @@ fn judge_batch(
 
 /// Writes the standings of a batch not yet recorded for `day`.
 fn record_batch(conn: &mut DbConnection, day: NaiveDate, standings: Vec<Standing>) -> Result<(), ApiError> {
+    // Another node may be recording the same batch: what it wrote is seen after its lock.
+    dispatch::lock_snapshots(conn)?;
     let ids: Vec<&String> = standings.iter().map(|(id, _, _)| id).collect();
     let recorded: HashSet<String> = s::table
         .filter(s::day.eq(day))
