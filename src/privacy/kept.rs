@@ -63,7 +63,7 @@ pub const KEPT: [Kept; 27] = [
     kept(
         ANY,
         PRIMARY_KEY,
-        "the record's key (server ids, catalog codes, an Idempotency-Key that expires within a day): other records refer to it",
+        "the record's key (server ids, catalog codes, an Idempotency-Key, which expires after CR_IDEMPOTENCY_TTL): other records refer to it",
     ),
     kept("document_chunks", "bytes", "the contents of uploaded documents are not searched: replace a document that mentions the person"),
     kept("audit_checkpoints", ANY, "signed checkpoints of the audit trail: hashes and signatures only"),

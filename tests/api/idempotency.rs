@@ -209,3 +209,44 @@ async fn a_refused_request_claims_no_key_and_reads_no_body() {
     assert_eq!(created.status(), 201);
     assert_eq!(stored_keys(&app).await, 1, "an authorized request keeps its key");
 }
+
+/// A long request keeps its claim past the lease while its holder renews it: a retry on another
+/// node during a long import is refused (409; on SQLite also 503 while the import holds the write
+/// lock), never run a second time, and gets the stored response once the import has answered.
+#[tokio::test]
+async fn a_long_import_keeps_its_claim_on_every_node_until_it_answers() {
+    use std::time::{Duration, Instant};
+    const ROWS: usize = 8000;
+    let lease = Duration::from_secs(1);
+    let app = crate::helpers::spawn_app_with(|s| s.idempotency_lease = lease).await;
+    let second = app.second_node(|s| s.idempotency_lease = lease).await;
+    let rows: Vec<String> = (0..ROWS).map(|i| format!("長時間{i}株式会社")).collect();
+    let csv = format!("legal_name\n{}\n", rows.join("\n"));
+    let send = |node: &TestApp| {
+        node.request(Method::POST, "/api/v1/consignees/import", "procurement")
+            .header("idempotency-key", "long-import")
+            .header("content-type", "text/csv")
+            .body(csv.clone())
+            .send()
+    };
+    let started = Instant::now();
+    let first = tokio::spawn(send(&app));
+    tokio::time::sleep(lease + lease / 2).await;
+    let mut refused = 0;
+    while !first.is_finished() {
+        let retry = send(&second).await.unwrap();
+        let (status, replayed) = (retry.status().as_u16(), retry.headers().contains_key("idempotent-replayed"));
+        if status == 200 && replayed {
+            break; // the import answered meanwhile
+        }
+        assert!(status == 409 || status == 503, "a retry while the import runs is refused, not run: {status}");
+        refused += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let first = first.await.unwrap().unwrap();
+    assert_eq!(first.status(), 200);
+    assert!(refused >= 1, "the import outlasted its lease ({:?}) and a retry came meanwhile", started.elapsed());
+    let replay = send(&second).await.unwrap();
+    assert_eq!((replay.status().as_u16(), replay.headers().contains_key("idempotent-replayed")), (200, true));
+    assert_eq!(app.all_consignees().await.len(), ROWS, "imported once");
+}
