@@ -23,26 +23,21 @@ pub async fn authorize(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let operation = req
+    let route = req
         .app_data::<web::Data<RouteTable>>()
-        .and_then(|table| table.operation(req.method().as_str(), req.path()).cloned());
-    let Some(operation) = operation.filter(|op| op.access != Access::Public) else {
+        .and_then(|table| table.operation(req.method().as_str(), req.path()))
+        .and_then(|op| needs(&op.access).map(|needed| (needed, op.body)));
+    let Some((needed, body)) = route else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let caller = match Caller::authenticate(req.request()).await {
         Ok(caller) => caller,
         Err(e) => return Ok(req.error_response(e)),
     };
-    if let Access::Scope(scope) = &operation.access {
-        let allowed = match Permission::from_scope(scope) {
-            Some(permission) => caller.require(permission),
-            None => Err(ApiError::internal(format!("the operation names an unknown permission {scope:?}"))),
-        };
-        if let Err(e) = allowed {
-            return Ok(req.error_response(e));
-        }
+    if let Err(e) = needed.and_then(|permission| permission.map_or(Ok(()), |p| caller.require(p))) {
+        return Ok(req.error_response(e));
     }
-    if let Some(limit) = operation.body.and_then(|kind| limit_of(&req, kind)) {
+    if let Some(limit) = body.and_then(|kind| limit_of(&req, kind)) {
         if let Err(e) = within_declared(&req, limit) {
             return Ok(req.error_response(e));
         }
@@ -50,6 +45,21 @@ pub async fn authorize(
     }
     req.extensions_mut().insert(caller);
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// What the caller of an operation must hold, read once per request without copying the route:
+/// `None` for a public one, else a token and the permission its scope names, if any (an unknown
+/// scope is a mistake in the code: 500).
+fn needs(access: &Access) -> Option<Result<Option<Permission>, ApiError>> {
+    match access {
+        Access::Public => None,
+        Access::Authenticated => Some(Ok(None)),
+        Access::Scope(scope) => Some(
+            Permission::from_scope(scope)
+                .map(Some)
+                .ok_or_else(|| ApiError::internal(format!("the operation names an unknown permission {scope:?}"))),
+        ),
+    }
 }
 
 /// The configured limit for a body of `kind`.
