@@ -29,7 +29,7 @@ use crate::db::{migrations, Db};
 use crate::http::body::{BodyLimit, BodyTimeout};
 use crate::http::conditional::RequireIfMatch;
 use crate::http::route_table::RouteTable;
-use crate::http::{extractors, fallback, headers, normalize, query_guard, request_id};
+use crate::http::{extractors, fallback, headers, normalize, request_id};
 use crate::metrics::Metrics;
 use crate::openapi::{self, API_PREFIX};
 use crate::state::AppState;
@@ -246,10 +246,10 @@ async fn redirect(to: &'static str) -> HttpResponse {
 }
 
 /// Around the routes, outermost first: HEAD and trailing-slash normalization, the request id
-/// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, the
-/// refusal of undocumented query parameters, the caller's authorization and the route's body
-/// limit, and Idempotency-Key; requests are counted and timed
-/// per route template for `/metrics`.
+/// (kept from the caller when sane, echoed as `X-Request-Id`), the request's log span, the route
+/// guard (undocumented methods and query parameters, the caller's authorization, the route's
+/// body limit), and Idempotency-Key; requests are counted and timed per route template for
+/// `/metrics`.
 fn with_plumbing<T>(
     app: App<T>,
     table: web::Data<RouteTable>,
@@ -272,10 +272,8 @@ where
             InitError = (),
         > + 'static,
 {
-    let guard = table.clone();
     app.wrap(actix_web::middleware::from_fn(crate::idempotency::handle))
         .wrap(actix_web::middleware::from_fn(crate::auth::guard::authorize))
-        .wrap_fn(move |req, srv| query_guard::refuse_undocumented_query(&guard, req, srv))
         .wrap(TracingLogger::<request_id::RootSpan>::new())
         .wrap_fn(move |req, srv| {
             let (started, method, metrics) = (std::time::Instant::now(), req.method().clone(), metrics.clone());

@@ -1,6 +1,8 @@
-//! Authorization ahead of everything a request costs: the route's access (from the OpenAPI
-//! document's security requirement) is checked, then its body limit against the declared length,
-//! before an `Idempotency-Key` is claimed, a body byte is read or the handler runs.
+//! The route guard, ahead of everything a request costs. From the route table (read from the
+//! OpenAPI document) it refuses a method the path does not have (405) and a query parameter the
+//! operation does not document (400); then it checks the route's access (the operation's
+//! security requirement: token 401, role 403) and its body limit against the declared length
+//! (413), before an `Idempotency-Key` is claimed, a body byte is read or the handler runs.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -16,17 +18,20 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy)]
 pub struct RouteBodyLimit(pub usize);
 
-/// The middleware: authenticates and authorizes the caller of every operation that needs a
-/// token (401, 403), refuses a declared body over the route's limit (413), and hands the caller
-/// and the limit on in the request's extensions.
+/// The middleware: refuses undocumented methods and query parameters (405, 400), authenticates
+/// and authorizes the caller of every operation that needs a token (401, 403), refuses a declared
+/// body over the route's limit (413), and hands the caller and the limit on in the request's
+/// extensions.
 pub async fn authorize(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let route = req
-        .app_data::<web::Data<RouteTable>>()
-        .and_then(|table| table.operation(req.method().as_str(), req.path()))
-        .and_then(|op| needs(&op.access).map(|needed| (needed, op.body)));
+    let table = req.app_data::<web::Data<RouteTable>>().cloned();
+    let route = match table.as_deref().map(|t| t.check(req.method().as_str(), req.path(), req.query_string())) {
+        Some(Err(e)) => return Ok(req.error_response(e)),
+        Some(Ok(operation)) => operation.and_then(|op| needs(&op.access).map(|needed| (needed, op.body))),
+        None => None,
+    };
     let Some((needed, body)) = route else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -9,6 +9,5 @@ pub mod headers;
 pub mod normalize;
 pub mod pagination;
 pub mod patch;
-pub mod query_guard;
 pub mod request_id;
 pub mod route_table;

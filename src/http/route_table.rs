@@ -127,19 +127,17 @@ impl RouteTable {
     /// A 405 naming the allowed methods when `path` is documented but `method` is not, so a
     /// literal path never falls through to a parameter path's handler; a 400 naming the first
     /// query parameter the operation does not document, or one holding a NUL character.
-    pub fn check(&self, method: &str, path: &str, query: &str) -> Result<(), ApiError> {
-        let Some(route) = self.find(path) else { return Ok(()) };
+    /// Otherwise the documented operation serving the request (GET's for HEAD), if any.
+    pub fn check(&self, method: &str, path: &str, query: &str) -> Result<Option<&Operation>, ApiError> {
+        let Some(route) = self.find(path) else { return Ok(None) };
         let get = route.methods.contains_key("GET");
         if !(route.methods.contains_key(method) || (method == "HEAD" && get) || method == "OPTIONS") {
             return Err(ApiError::MethodNotAllowed(allowed_on(route)));
         }
-        route.methods.get(method).map_or(Ok(()), |documented| check_names(&documented.query, query))
-    }
-
-    /// The documented operation serving `method` on `path` (GET's for HEAD).
-    pub fn operation(&self, method: &str, path: &str) -> Option<&Operation> {
-        let method = if method == "HEAD" { "GET" } else { method };
-        self.find(path)?.methods.get(method)
+        if let Some(documented) = route.methods.get(method) {
+            check_names(&documented.query, query)?;
+        }
+        Ok(route.methods.get(if method == "HEAD" { "GET" } else { method }))
     }
 
     /// Methods allowed on `path` (HEAD wherever GET is), if some template matches it.
