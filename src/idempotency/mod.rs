@@ -118,10 +118,10 @@ pub async fn handle(
         Err(e) => return Ok(req.error_response(e)),
     };
     let owner: store::Owner = (caller.sub, key, claimed_at);
-    let renewing = actix_web::rt::spawn(renew_while_running(state.clone(), owner.clone()));
+    let renewal = Renewal(actix_web::rt::spawn(renew_while_running(state.clone(), owner.clone())));
     let held = Arc::new(HeldWrite::default());
     let answered = held.clone().scope(next.call(req)).await;
-    renewing.abort();
+    drop(renewal);
     match answered {
         Ok(response) => keep(&state, owner, &held, response).await,
         Err(e) => {
@@ -134,6 +134,16 @@ pub async fn handle(
 /// The claim's lease as a span of stored time.
 fn lease_of(state: &AppState) -> chrono::Duration {
     chrono::Duration::from_std(state.idempotency_lease).unwrap_or(chrono::Duration::seconds(30))
+}
+
+/// The task renewing a claim's lease, stopped when the request has answered, and also when its
+/// future is dropped (the client went away): the lease then runs out and a retry runs it.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Renews the claim's lease every third of it while the request runs (a task of its own, so its
